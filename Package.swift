@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// CPU tuning flags never go here (no `unsafeFlags`): pass them on the command line,
+// e.g. `swift build -c release -Xswiftc -target-cpu -Xswiftc znver4`. See README.md.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "swift-sobel",
+    products: [
+        .library(name: "SobelCore", targets: ["SobelCore"]),
+        .library(name: "SobelCodecs", targets: ["SobelCodecs"]),
+        .executable(name: "sobel", targets: ["sobel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "SobelCore", swiftSettings: swiftSettings),
+        .target(name: "SobelCodecs", dependencies: ["SobelCore"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "sobel",
+            dependencies: [
+                "SobelCore", "SobelCodecs",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SobelCoreTests",
+            dependencies: ["SobelCore", "SobelCodecs"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SobelCLITests",
+            dependencies: ["sobel", "SobelCore", "SobelCodecs"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,43 @@
+/// Separable Gaussian blur with binomial weights: a vertical pass into 16-bit column sums,
+/// then a horizontal pass, rounded half up. Integer sums make it equal to the 2-D reference.
+enum BlurKernel {
+    /// Blurs `output.rect`, reading `source`, which must cover `output.rect` grown by the radius and clipped.
+    static func apply(_ size: BlurSize, source: SourceRegion, output: DestinationRegion, edges: ImageEdges) {
+        let radius = size.radius, weights = size.weights.map { UInt16($0) }
+        let zeros = ZeroRow(width: source.rect.width)
+        let first = Swift.max(0, output.rect.x - radius), last = Swift.min(edges.width, output.rect.maxX + radius)
+        let sums = UnsafeMutablePointer<UInt16>.allocate(capacity: last - first)
+        defer { sums.deallocate() }
+        let interior = edges.interiorColumns(of: output.rect, radius: radius)
+        let rounding = UInt32(1) << (size.shift - 1), shift = UInt32(size.shift)
+        withExtendedLifetime(zeros) {
+            for y in output.rect.y..<output.rect.maxY {
+                let rows = edges.rows(around: y, radius: radius, in: source, zeros: zeros.pointer).map { $0 + (first - source.rect.x) }
+                verticalSums(rows, weights, sums, last - first)
+                let out = output.row(y) - output.rect.x
+                let sumAt = sums - first
+                for x in interior {
+                    var total: UInt32 = 0
+                    for k in 0..<weights.count { total &+= UInt32(weights[k]) &* UInt32(sumAt[x &+ k &- radius]) }
+                    out[x] = UInt8(truncatingIfNeeded: (total &+ rounding) &>> shift)
+                }
+                for x in output.rect.x..<output.rect.maxX where !interior.contains(x) {
+                    var total: UInt32 = 0
+                    for k in 0..<weights.count {
+                        if let column = edges.border.sourceIndex(x + k - radius, length: edges.width) {
+                            total += UInt32(weights[k]) * UInt32(sumAt[column])
+                        }
+                    }
+                    out[x] = UInt8(truncatingIfNeeded: (total + rounding) >> shift)
+                }
+            }
+        }
+    }
+
+    private static func verticalSums(_ rows: [UnsafePointer<UInt8>], _ weights: [UInt16], _ sums: UnsafeMutablePointer<UInt16>, _ count: Int) {
+        for x in 0..<count { sums[x] = 0 }
+        for (row, weight) in zip(rows, weights) {
+            for x in 0..<count { sums[x] &+= weight &* UInt16(row[x]) }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// Read access to a rectangle of an 8-bit image, addressed in image coordinates.
+struct SourceRegion: @unchecked Sendable {
+    /// Pixel (`rect.x`, `rect.y`).
+    let origin: UnsafePointer<UInt8>
+    let rowStride: Int
+    let channels: Int
+    let rect: Rect
+
+    /// Row `y` (image coordinates), starting at column `rect.x`.
+    @inline(__always)
+    func row(_ y: Int) -> UnsafePointer<UInt8> { origin + (y - rect.y) * rowStride }
+}
+
+/// Write access to a rectangle of a gray image, addressed in image coordinates.
+struct DestinationRegion: @unchecked Sendable {
+    /// Pixel (`rect.x`, `rect.y`).
+    let origin: UnsafeMutablePointer<UInt8>
+    let rowStride: Int
+    let rect: Rect
+
+    /// Row `y` (image coordinates), starting at column `rect.x`.
+    @inline(__always)
+    func row(_ y: Int) -> UnsafeMutablePointer<UInt8> { origin + (y - rect.y) * rowStride }
+
+    var asSource: SourceRegion {
+        SourceRegion(origin: UnsafePointer(origin), rowStride: rowStride, channels: 1, rect: rect)
+    }
+}
+
+/// The whole image a region belongs to: its size and the border rule at its edges.
+struct ImageEdges: Sendable {
+    let width: Int
+    let height: Int
+    let border: BorderMode
+
+    var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    /// The rows `y - radius ... y + radius` of `source`, with the border rule applied:
+    /// each pointer starts at column `source.rect.x`; rows outside a constant border read `zeros`.
+    @inline(__always)
+    func rows(around y: Int, radius: Int, in source: SourceRegion, zeros: UnsafePointer<UInt8>) -> [UnsafePointer<UInt8>] {
+        (-radius...radius).map { offset in
+            guard let sourceRow = border.sourceIndex(y + offset, length: height) else { return zeros }
+            precondition(sourceRow >= source.rect.y && sourceRow < source.rect.maxY, "source region misses a row")
+            return source.row(sourceRow)
+        }
+    }
+
+    /// The columns of `output` that need the border rule for a stencil of `radius`:
+    /// everything outside the returned interior range.
+    func interiorColumns(of output: Rect, radius: Int) -> Range<Int> {
+        let start = Swift.max(output.x, radius)
+        let end = Swift.max(start, Swift.min(output.maxX, width - radius))
+        return start..<end
+    }
+}
+
+/// A zeroed row long enough for `width` pixels, standing in for rows outside a constant border.
+final class ZeroRow {
+    let pointer: UnsafeMutablePointer<UInt8>
+
+    init(width: Int) {
+        pointer = .allocate(capacity: width + 64)
+        pointer.initialize(repeating: 0, count: width + 64)
+    }
+
+    deinit { pointer.deallocate() }
+}

@@ -1,0 +1,51 @@
+extension Pipeline {
+    /// The operations as they run on an input with `channels` channels: colour input gets one
+    /// leading gray conversion, and gray conversions of gray planes are dropped.
+    func steps(forChannels channels: Int) -> [Operation] {
+        let rest = operations.filter { $0 != .gray }
+        return channels == 1 ? rest : [.gray] + rest
+    }
+
+    /// Computes `output.rect` reading `source`, which covers `output.rect` grown by the halo and
+    /// clipped to the image. Intermediate planes cover only what later steps still read.
+    func render(source: SourceRegion, output: DestinationRegion, edges: ImageEdges) {
+        let steps = steps(forChannels: source.channels)
+        guard !steps.isEmpty else { return CopyKernel.copy(source: source, output: output) }
+        var remainingHalo = steps.reduce(0) { $0 + $1.radius }
+        var current = source
+        var scratch: Image?
+        for (index, step) in steps.enumerated() {
+            remainingHalo -= step.radius
+            let isLast = index == steps.count - 1
+            let needed = output.rect.grown(by: remainingHalo).intersection(edges.bounds)
+            var next = isLast ? nil : Image(uninitializedWidth: needed.width, height: needed.height)
+            let write = { (destination: DestinationRegion) in
+                switch step {
+                case .gray: GrayKernel.convert(source: current, output: destination)
+                case .blur(let size): BlurKernel.apply(size, source: current, output: destination, edges: edges)
+                case .gradient(let kernel, let magnitude):
+                    GradientKernel.magnitude(kernel, magnitude, source: current, output: destination, edges: edges)
+                case .threshold(let level): ThresholdKernel.apply(level: level, source: current, output: destination)
+                }
+            }
+            if isLast {
+                write(output)
+            } else {
+                next!.withUnsafeMutableRows { base, stride in
+                    let destination = DestinationRegion(origin: base, rowStride: stride, rect: needed)
+                    write(destination)
+                    current = destination.asSource
+                }
+                scratch = next  // keeps `current`'s memory alive for the next step
+            }
+        }
+        withExtendedLifetime(scratch) {}
+    }
+}
+
+extension Plane where Element == UInt8 {
+    /// A gray image whose pixels are not cleared: for buffers that are overwritten whole.
+    init(uninitializedWidth width: Int, height: Int) {
+        self = try! Image(width: width, height: height, channels: 1, zeroed: false)
+    }
+}

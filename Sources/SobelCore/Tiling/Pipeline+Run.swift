@@ -1,0 +1,100 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+extension Pipeline {
+    /// Runs the pipeline over a whole image, tile by tile on `threads` threads, into one gray image.
+    ///
+    /// The result is the same, bit for bit, for every plan and thread count.
+    /// - Parameters:
+    ///   - image: Gray, RGB or RGBA; colour is converted to gray first.
+    ///   - plan: How to split the work; `nil` picks ``TilePlan/automatic(width:height:halo:threads:bytesPerPixel:)``.
+    ///   - threads: Threads to use, at least 1; `nil` uses every active core.
+    /// - Returns: The gray result, the size of `image`.
+    /// - Throws: ``TilingError`` when `plan` does not fit the image or the pipeline.
+    public func run(on image: Image, plan: TilePlan? = nil, threads: Int? = nil) throws -> Image {
+        var output = Image(uninitializedWidth: image.width, height: image.height)
+        try run(on: image, into: &output, plan: plan, threads: threads)
+        return output
+    }
+
+    /// Runs the pipeline over a whole image into an existing gray image of the same size,
+    /// so that repeated runs (video frames, benchmarks) reuse one buffer.
+    /// - Parameters:
+    ///   - image: Gray, RGB or RGBA; colour is converted to gray first.
+    ///   - output: A gray image the size of `image`; every pixel is overwritten.
+    ///   - plan: How to split the work; `nil` picks ``TilePlan/automatic(width:height:halo:threads:bytesPerPixel:)``.
+    ///   - threads: Threads to use, at least 1; `nil` uses every active core.
+    /// - Throws: ``TilingError`` when `plan` or `output` does not fit the image or the pipeline.
+    public func run(on image: Image, into output: inout Image, plan: TilePlan? = nil, threads: Int? = nil) throws {
+        let threadCount = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let plan = try plan ?? TilePlan.automatic(width: image.width, height: image.height, halo: halo,
+                                                   threads: threadCount, bytesPerPixel: image.channels)
+        guard plan.width == image.width, plan.height == image.height else {
+            throw TilingError.planMismatch(planWidth: plan.width, planHeight: plan.height, imageWidth: image.width, imageHeight: image.height)
+        }
+        guard output.width == image.width, output.height == image.height, output.channels == 1 else {
+            throw TilingError.outputMismatch(width: output.width, height: output.height, channels: output.channels,
+                                             imageWidth: image.width, imageHeight: image.height)
+        }
+        guard plan.halo >= halo else { throw TilingError.haloTooSmall(plan: plan.halo, pipeline: halo) }
+        let edges = ImageEdges(width: image.width, height: image.height, border: border)
+        image.withUnsafeRows { input, inputStride in
+            output.withUnsafeMutableRows { out, outStride in
+                let whole = SourceRegion(origin: input, rowStride: inputStride, channels: image.channels, rect: edges.bounds)
+                let target = DestinationRegion(origin: out, rowStride: outStride, rect: edges.bounds)
+                Self.forEachTile(of: plan, threads: threadCount) { tile in
+                    render(source: whole, output: target.cropped(to: tile.output), edges: edges)
+                }
+            }
+        }
+    }
+
+    /// Runs the pipeline over one tile, as a service worker does: `input` holds exactly `tile.input`'s pixels.
+    /// - Parameters:
+    ///   - tile: The tile, from a plan of the whole image.
+    ///   - input: The pixels of `tile.input`.
+    ///   - imageWidth: The whole image's columns, so the border rule applies only at its real edges.
+    ///   - imageHeight: The whole image's rows.
+    /// - Returns: The gray pixels of `tile.output`.
+    /// - Throws: ``TilingError/tileInputMismatch(expected:width:height:)`` when `input` is the wrong size.
+    public func render(tile: Tile, input: Image, imageWidth: Int, imageHeight: Int) throws -> Image {
+        let edges = ImageEdges(width: imageWidth, height: imageHeight, border: border)
+        guard input.width == tile.input.width, input.height == tile.input.height,
+              edges.bounds.contains(tile.input),
+              tile.input.contains(tile.output.grown(by: halo).intersection(edges.bounds))
+        else { throw TilingError.tileInputMismatch(expected: tile.input, width: input.width, height: input.height) }
+        var output = Image(uninitializedWidth: tile.output.width, height: tile.output.height)
+        input.withUnsafeRows { base, stride in
+            output.withUnsafeMutableRows { out, outStride in
+                render(source: SourceRegion(origin: base, rowStride: stride, channels: input.channels, rect: tile.input),
+                       output: DestinationRegion(origin: out, rowStride: outStride, rect: tile.output), edges: edges)
+            }
+        }
+        return output
+    }
+
+    /// Calls `body` once for every tile, on up to `threads` threads that take tiles in order.
+    static func forEachTile(of plan: TilePlan, threads: Int, _ body: @Sendable (Tile) -> Void) {
+        let workers = Swift.min(threads, plan.count)
+        guard workers > 1 else {
+            for index in 0..<plan.count { body(plan.tile(at: index)) }
+            return
+        }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < plan.count else { return }
+                body(plan.tile(at: index))
+            }
+        }
+    }
+}
+
+extension DestinationRegion {
+    /// The part of this region inside `rect`, which it must contain.
+    func cropped(to rect: Rect) -> DestinationRegion {
+        DestinationRegion(origin: origin + (rect.y - self.rect.y) * rowStride + (rect.x - self.rect.x), rowStride: rowStride, rect: rect)
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import SobelCodecs
+import SobelCore
+
+extension Sobel {
+    /// `sobel bench`: kernel speed in MP/s against a memcpy measured in the same run.
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure filter speed (build with -c release).",
+            discussion: """
+                Every row is the median MP/s over several runs, next to a memcpy of the same bytes
+                measured in the same run; compare ratios, not absolute figures.
+
+                Examples:
+                  swift run -c release sobel bench
+                  swift run -c release -Xswiftc -target-cpu -Xswiftc znver4 sobel bench --json
+                  sobel bench --sizes 1920x1080 --threads 1 --runs 5
+                """
+        )
+
+        @Option(help: ArgumentHelp("Image sizes, comma-separated.", valueName: "WxH,..."))
+        var sizes: String = "1920x1080,4096x4096,8192x8192"
+
+        @Option(help: ArgumentHelp("Thread counts, comma-separated (default: 1 and every core).", valueName: "n,..."))
+        var threads: String?
+
+        @Option(help: "Timed runs per row (the median is reported); at least 3.")
+        var runs: Int = 9
+
+        @Option(help: "An RGB PPM photo to build the inputs from.")
+        var photo: String = "Fixtures/photos/photo-1001x701.ppm"
+
+        @Flag(help: "Print a JSON array instead of a table.")
+        var json = false
+
+        func validate() throws {
+            guard runs >= 3 else { throw ValidationError("--runs must be at least 3") }
+            _ = try parsedSizes()
+            _ = try parsedThreads()
+        }
+
+        func parsedSizes() throws -> [TileSize] {
+            try sizes.split(separator: ",").map {
+                guard let size = TileSize(argument: String($0)) else { throw ValidationError("--sizes: '\($0)' is not WxH") }
+                return size
+            }
+        }
+
+        func parsedThreads() throws -> [Int] {
+            guard let threads else {
+                let cores = ProcessInfo.processInfo.activeProcessorCount
+                return cores > 1 ? [1, cores] : [1]
+            }
+            return try threads.split(separator: ",").map {
+                guard let n = Int($0), n >= 1 else { throw ValidationError("--threads: '\($0)' is not a positive number") }
+                return n
+            }
+        }
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: photo) else {
+                throw CommandFailure(message: "\(photo): cannot read the photo (run from the repository root, or pass --photo)")
+            }
+            let source = try ImageCodec.decode(Array(data))
+            guard source.channels == 3 else { throw CommandFailure(message: "\(photo): an RGB photo is needed") }
+            var results: [BenchResult] = []
+            for size in try parsedSizes() {
+                let rgb = try PhotoMosaic.rgb(from: source, width: size.width, height: size.height)
+                let gray = try Pipeline([.gray]).run(on: rgb)
+                for threadCount in try parsedThreads() {
+                    let timer = BenchTimer(width: size.width, height: size.height, threads: threadCount, runs: runs)
+                    let memcpy = timer.measure("memcpy") { ParallelCopy.copy(gray, threads: threadCount) }
+                    results.append(memcpy)
+                    var output = try Image(width: size.width, height: size.height, format: .gray8)
+                    for (name, pipeline, input) in [("l1", "gray,sobel:l1", gray), ("l2", "gray,sobel:l2", gray),
+                                                    ("classic", "gray,sobel:classic", gray), ("rgb-l1", "gray,sobel:l1", rgb)] {
+                        let pipeline = try Pipeline(parsing: pipeline)
+                        results.append(timer.measure(name, reference: memcpy) {
+                            try! pipeline.run(on: input, into: &output, threads: threadCount)
+                        })
+                    }
+                    if threadCount == 1 {
+                        results.append(timer.measure("scalar-l1", reference: memcpy, runs: 3) {
+                            let (gx, gy) = ScalarReference.derivatives(gray)
+                            _ = ScalarReference.magnitude(gx: gx, gy: gy, .l1)
+                        })
+                    }
+                    if !json { FileHandle.standardError.write(Data("measured \(size.width)x\(size.height) T\(threadCount)\n".utf8)) }
+                }
+            }
+            print(json ? BenchResult.json(results) : BenchResult.table(results))
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Dispatch
+import Foundation
+import SobelCore
+
+/// One benchmark row.
+struct BenchResult: Codable {
+    let name: String
+    let width: Int
+    let height: Int
+    let threads: Int
+    /// Median megapixels per second.
+    let mps: Double
+    /// `mps` divided by the memcpy row of the same size and threads, when there is one.
+    let ratioToMemcpy: Double?
+    let runs: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, width, height, threads, mps, runs
+        case ratioToMemcpy = "ratio_to_memcpy"
+    }
+
+    static func json(_ results: [BenchResult]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try! encoder.encode(results), as: UTF8.self)
+    }
+
+    static func table(_ results: [BenchResult]) -> String {
+        var lines = ["size        threads  kernel       MP/s (median)   × memcpy"]
+        for r in results {
+            let size = "\(r.width)x\(r.height)".padding(toLength: 12, withPad: " ", startingAt: 0)
+            let name = r.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+            let mps = String(format: "%13.0f", r.mps)
+            let ratio = r.ratioToMemcpy.map { String(format: "%10.2f", $0) } ?? "         –"
+            lines.append("\(size)\(String(format: "%7d", r.threads))  \(name)\(mps)  \(ratio)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Times closures on one input size and reports the median.
+struct BenchTimer {
+    let width: Int
+    let height: Int
+    let threads: Int
+    let runs: Int
+
+    func measure(_ name: String, reference: BenchResult? = nil, runs: Int? = nil, _ body: () -> Void) -> BenchResult {
+        let count = runs ?? self.runs
+        body()  // warm-up: page faults, caches
+        var seconds: [Double] = []
+        for _ in 0..<count {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        seconds.sort()
+        let median = seconds[count / 2]
+        let mps = Double(width * height) / median / 1e6
+        return BenchResult(name: name, width: width, height: height, threads: threads, mps: mps,
+                           ratioToMemcpy: reference.map { mps / $0.mps }, runs: count)
+    }
+}
+
+/// A memcpy of a plane's bytes into a second buffer, split across threads: the speed floor.
+enum ParallelCopy {
+    nonisolated(unsafe) private static var buffer: UnsafeMutableRawPointer?
+    nonisolated(unsafe) private static var capacity = 0
+
+    static func copy(_ image: Image, threads: Int) {
+        let bytes = image.height * image.rowStride
+        if capacity < bytes {
+            buffer?.deallocate()
+            buffer = .allocate(byteCount: bytes, alignment: 64)
+            memset(buffer!, 0, bytes)
+            capacity = bytes
+        }
+        let destination = UInt(bitPattern: buffer!)
+        image.withUnsafeRows { source, _ in
+            let source = UInt(bitPattern: source)
+            let parts = max(1, threads)
+            let chunk = (bytes + parts - 1) / parts
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let start = part * chunk, end = min(bytes, start + chunk)
+                if end > start {
+                    memcpy(UnsafeMutableRawPointer(bitPattern: destination)! + start, UnsafeRawPointer(bitPattern: source)! + start, end - start)
+                }
+            }
+        }
+    }
+}
