@@ -8,7 +8,7 @@ enum BlurKernel {
         let first = Swift.max(0, output.rect.x - radius), last = Swift.min(edges.width, output.rect.maxX + radius)
         let sums = UnsafeMutablePointer<UInt16>.allocate(capacity: last - first)
         defer { sums.deallocate() }
-        let interior = edges.interiorColumns(of: output.rect, radius: radius)
+        let (interior, edgeColumns) = edges.columns(of: output.rect, radius: radius)
         let rounding = UInt32(1) << (size.shift - 1), shift = UInt32(size.shift)
         withExtendedLifetime(zeros) {
             for y in output.rect.y..<output.rect.maxY {
@@ -21,7 +21,7 @@ enum BlurKernel {
                     for k in 0..<weights.count { total &+= UInt32(weights[k]) &* UInt32(sumAt[x &+ k &- radius]) }
                     out[x] = UInt8(truncatingIfNeeded: (total &+ rounding) &>> shift)
                 }
-                for x in output.rect.x..<output.rect.maxX where !interior.contains(x) {
+                for x in edgeColumns {
                     var total: UInt32 = 0
                     for k in 0..<weights.count {
                         if let column = edges.border.sourceIndex(x + k - radius, length: edges.width) {

@@ -41,7 +41,7 @@ enum GradientKernel {
         _: S.Type, _: M.Type, _ source: SourceRegion, _ output: DestinationRegion, _ edges: ImageEdges
     ) {
         let zeros = ZeroRow(width: source.rect.width)
-        let interior = edges.interiorColumns(of: output.rect, radius: 1)
+        let (interior, edgeColumns) = edges.columns(of: output.rect, radius: 1)
         withExtendedLifetime(zeros) {
             for y in output.rect.y..<output.rect.maxY {
                 let rows = edges.rows(around: y, radius: 1, in: source, zeros: zeros.pointer)
@@ -49,7 +49,7 @@ enum GradientKernel {
                 let skip = interior.lowerBound - source.rect.x
                 magnitudeRow(S.self, M.self, rows[0] + skip, rows[1] + skip, rows[2] + skip,
                              out + (interior.lowerBound - output.rect.x), interior.count)
-                for x in output.rect.x..<output.rect.maxX where !interior.contains(x) {
+                for x in edgeColumns {
                     let (gx, gy) = edgeDerivatives(S.self, rows: rows, x: x, source: source, edges: edges)
                     out[x - output.rect.x] = M.combine(gx, gy)
                 }

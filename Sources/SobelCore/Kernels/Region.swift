@@ -46,12 +46,12 @@ struct ImageEdges: Sendable {
         }
     }
 
-    /// The columns of `output` that need the border rule for a stencil of `radius`:
-    /// everything outside the returned interior range.
-    func interiorColumns(of output: Rect, radius: Int) -> Range<Int> {
-        let start = Swift.max(output.x, radius)
+    /// Splits the columns of `output` for a stencil of `radius`: the interior, whose neighbours all
+    /// lie inside the image, and the few columns at the image edges that need the border rule.
+    func columns(of output: Rect, radius: Int) -> (interior: Range<Int>, edges: [Int]) {
+        let start = Swift.min(Swift.max(output.x, radius), output.maxX)
         let end = Swift.max(start, Swift.min(output.maxX, width - radius))
-        return start..<end
+        return (start..<end, Array(output.x..<start) + Array(end..<output.maxX))
     }
 }
 

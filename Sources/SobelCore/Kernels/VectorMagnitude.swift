@@ -14,11 +14,13 @@ enum Lanes {
         return r
     }
 
+    /// Clamps each lane to 0...255, staying 16-bit. A per-lane `min` loop is not vectorised;
+    /// saturating to bytes (`packuswb`) and widening back (`punpcklbw`) is.
     @inline(__always)
-    static func min(_ v: SIMD16<Int16>, _ limit: Int16) -> SIMD16<Int16> {
-        var r = v
-        for i in 0..<16 { r[i] = v[i] < limit ? v[i] : limit }
-        return r
+    static func clamp255(_ v: SIMD16<Int16>) -> SIMD16<Int16> {
+        let bytes = narrow(v)
+        return SIMD16(lowHalf: SIMD8<Int16>(truncatingIfNeeded: bytes.lowHalf),
+                      highHalf: SIMD8<Int16>(truncatingIfNeeded: bytes.highHalf))
     }
 
     /// Saturates each lane to 0...255.
@@ -43,8 +45,8 @@ enum L1Magnitude: VectorMagnitude {
 enum ClassicMagnitude: VectorMagnitude {
     @inline(__always)
     static func combine(_ gx: SIMD16<Int16>, _ gy: SIMD16<Int16>) -> SIMD16<UInt8> {
-        let sum = Lanes.min(Lanes.abs(gx), 255) &+ Lanes.min(Lanes.abs(gy), 255)
-        return Lanes.narrow((sum &+ ((sum &>> 1) & 1)) &>> 1)
+        let sum = Lanes.clamp255(Lanes.abs(gx)) &+ Lanes.clamp255(Lanes.abs(gy))
+        return Lanes.narrow((sum &+ ((sum &>> 1) & SIMD16(repeating: 1))) &>> 1)
     }
 
     @inline(__always)
@@ -52,30 +54,30 @@ enum ClassicMagnitude: VectorMagnitude {
 }
 
 enum L2Magnitude: VectorMagnitude {
+    /// `min(rint(sqrt(gx² + gy²)), 255)` in Float32, as OpenCV computes it.
+    ///
+    /// The sum of squares is exact in Int32. Converting it through `UInt32` tells the optimiser the
+    /// root's argument is not negative, so `squareRoot` becomes `sqrtps` instead of a guarded `sqrtf`
+    /// call per lane. Adding 1.5·2²³ rounds the root to the nearest integer, ties to even, and leaves
+    /// it in the low mantissa bits.
     @inline(__always)
     static func combine(_ gx: SIMD16<Int16>, _ gy: SIMD16<Int16>) -> SIMD16<UInt8> {
-        let low = rootHalf(gx.lowHalf, gy.lowHalf), high = rootHalf(gx.highHalf, gy.highHalf)
-        var packed = SIMD16<Int16>()
+        let low = squares(gx.lowHalf, gy.lowHalf).squareRoot(), high = squares(gx.highHalf, gy.highHalf).squareRoot()
+        let magic: Float = 12_582_912
+        var result = SIMD16<UInt8>()
         for i in 0..<8 {
-            packed[i] = Int16(truncatingIfNeeded: low[i])
-            packed[i + 8] = Int16(truncatingIfNeeded: high[i])
+            result[i] = UInt8(truncatingIfNeeded: (Swift.min(low[i], 255) + magic).bitPattern)
+            result[i + 8] = UInt8(truncatingIfNeeded: (Swift.min(high[i], 255) + magic).bitPattern)
         }
-        return Lanes.narrow(packed)
+        return result
     }
 
-    /// `min(rint(sqrt(gx² + gy²)), 255)` for 8 lanes, in Float32 as OpenCV computes it.
-    ///
-    /// The sum of squares is formed exactly in Int32; adding 1.5·2²³ then rounds the root to the
-    /// nearest integer, ties to even, leaving it in the low mantissa bits.
     @inline(__always)
-    static func rootHalf(_ gx: SIMD8<Int16>, _ gy: SIMD8<Int16>) -> SIMD8<Int32> {
+    static func squares(_ gx: SIMD8<Int16>, _ gy: SIMD8<Int16>) -> SIMD8<Float> {
         let x = SIMD8<Int32>(truncatingIfNeeded: gx), y = SIMD8<Int32>(truncatingIfNeeded: gy)
         let sum = x &* x &+ y &* y
-        var root = SIMD8<Float>()
-        for i in 0..<8 { root[i] = Swift.min(Float(sum[i]).squareRoot(), 255) }
-        let magic: Float = 12_582_912
-        var result = SIMD8<Int32>()
-        for i in 0..<8 { result[i] = Int32(bitPattern: (root[i] + magic).bitPattern) &- Int32(bitPattern: magic.bitPattern) }
+        var result = SIMD8<Float>()
+        for i in 0..<8 { result[i] = Float(UInt32(truncatingIfNeeded: sum[i])) }
         return result
     }
 
