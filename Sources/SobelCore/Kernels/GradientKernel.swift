@@ -40,19 +40,62 @@ enum GradientKernel {
     private static func run<S: DerivativeStencil, M: VectorMagnitude>(
         _: S.Type, _: M.Type, _ source: SourceRegion, _ output: DestinationRegion, _ edges: ImageEdges
     ) {
+        forEachRow(source: source, output: output.rect, edges: edges) { y, rows, interior, edgeColumns in
+            let out = output.row(y) - output.rect.x
+            let skip = interior.lowerBound - source.rect.x
+            magnitudeRow(S.self, M.self, rows[0] + skip, rows[1] + skip, rows[2] + skip, out + interior.lowerBound, interior.count)
+            for x in edgeColumns {
+                let (gx, gy) = edgeDerivatives(S.self, rows: rows, x: x, source: source, edges: edges)
+                out[x] = M.combine(gx, gy)
+            }
+        }
+    }
+
+    /// Writes gx and gy for every pixel of `rect`, reading `source`, which must cover `rect` grown by 1 and clipped.
+    static func derivatives(
+        _ kernel: DerivativeKernel, source: SourceRegion, rect: Rect, edges: ImageEdges,
+        gx: UnsafeMutablePointer<Int16>, gy: UnsafeMutablePointer<Int16>, rowStride: Int
+    ) {
+        switch kernel {
+        case .sobel: derivatives(SobelStencil.self, source, rect, edges, gx, gy, rowStride)
+        case .scharr: derivatives(ScharrStencil.self, source, rect, edges, gx, gy, rowStride)
+        }
+    }
+
+    private static func derivatives<S: DerivativeStencil>(
+        _: S.Type, _ source: SourceRegion, _ rect: Rect, _ edges: ImageEdges,
+        _ gxBase: UnsafeMutablePointer<Int16>, _ gyBase: UnsafeMutablePointer<Int16>, _ rowStride: Int
+    ) {
+        forEachRow(source: source, output: rect, edges: edges) { y, rows, interior, edgeColumns in
+            let gxRow = gxBase + (y - rect.y) * rowStride - rect.x, gyRow = gyBase + (y - rect.y) * rowStride - rect.x
+            let skip = interior.lowerBound - source.rect.x
+            var i = 0
+            while i &+ 16 <= interior.count {
+                let (gx, gy) = derivatives(S.self, rows[0] + skip + i, rows[1] + skip + i, rows[2] + skip + i)
+                UnsafeMutableRawPointer(gxRow + interior.lowerBound + i).storeBytes(of: gx, as: SIMD16<Int16>.self)
+                UnsafeMutableRawPointer(gyRow + interior.lowerBound + i).storeBytes(of: gy, as: SIMD16<Int16>.self)
+                i &+= 16
+            }
+            for x in edgeColumns + Array(interior.lowerBound + i..<interior.upperBound) {
+                let (gx, gy) = edgeDerivatives(S.self, rows: rows, x: x, source: source, edges: edges)
+                gxRow[x] = Int16(gx)
+                gyRow[x] = Int16(gy)
+            }
+        }
+    }
+
+    /// Calls `body` for every row `y` of `output` with the rows above, at and below `y` (border rule
+    /// applied; each pointer at column `source.rect.x`), the interior columns and the edge columns.
+    @inline(__always)
+    private static func forEachRow(
+        source: SourceRegion, output: Rect, edges: ImageEdges,
+        _ body: (_ y: Int, _ rows: [UnsafePointer<UInt8>], _ interior: Range<Int>, _ edgeColumns: [Int]) -> Void
+    ) {
         let zeros = ZeroRow(width: source.rect.width)
-        let (interior, edgeColumns) = edges.columns(of: output.rect, radius: 1)
+        let (interior, edgeColumns) = edges.columns(of: output, radius: 1)
         withExtendedLifetime(zeros) {
-            for y in output.rect.y..<output.rect.maxY {
-                let rows = edges.rows(around: y, radius: 1, in: source, zeros: zeros.pointer)
-                let out = output.row(y)
-                let skip = interior.lowerBound - source.rect.x
-                magnitudeRow(S.self, M.self, rows[0] + skip, rows[1] + skip, rows[2] + skip,
-                             out + (interior.lowerBound - output.rect.x), interior.count)
-                for x in edgeColumns {
-                    let (gx, gy) = edgeDerivatives(S.self, rows: rows, x: x, source: source, edges: edges)
-                    out[x - output.rect.x] = M.combine(gx, gy)
-                }
+            for y in output.y..<output.maxY {
+                body(y, edges.rows(around: y, radius: 1, in: source, zeros: zeros.pointer), interior, edgeColumns)
             }
         }
     }

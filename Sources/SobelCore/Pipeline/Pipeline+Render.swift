@@ -1,7 +1,7 @@
 extension Pipeline {
     /// The operations as they run on an input with `channels` channels: colour input gets one
     /// leading gray conversion, and gray conversions of gray planes are dropped.
-    func steps(forChannels channels: Int) -> [Operation] {
+    func steps(forChannels channels: Int) -> [PipelineOperation] {
         let rest = operations.filter { $0 != .gray }
         return channels == 1 ? rest : [.gray] + rest
     }

@@ -27,7 +27,7 @@ extension Pipeline: LosslessStringConvertible {
     /// - Parameter text: For example `gray,blur:5,sobel:l2,threshold:80`.
     /// - Throws: ``PipelineParseError`` naming the offending step.
     public init(parsing text: String) throws {
-        var operations: [Operation] = []
+        var operations: [PipelineOperation] = []
         var border: BorderMode?
         let steps = text.split(separator: ",", omittingEmptySubsequences: false)
         guard !text.allSatisfy(\.isWhitespace) else {

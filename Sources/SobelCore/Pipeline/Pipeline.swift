@@ -9,7 +9,7 @@
 /// ```
 public struct Pipeline: Hashable, Sendable {
     /// The steps, first to last.
-    public var operations: [Operation]
+    public var operations: [PipelineOperation]
     /// The rule for pixels outside the image, shared by every step.
     public var border: BorderMode
 
@@ -17,7 +17,7 @@ public struct Pipeline: Hashable, Sendable {
     /// - Parameters:
     ///   - operations: The steps, first to last.
     ///   - border: The rule at the image edges.
-    public init(_ operations: [Operation], border: BorderMode = .reflect101) {
+    public init(_ operations: [PipelineOperation], border: BorderMode = .reflect101) {
         self.operations = operations
         self.border = border
     }

@@ -57,13 +57,17 @@ extension Pipeline {
     ///   - imageWidth: The whole image's columns, so the border rule applies only at its real edges.
     ///   - imageHeight: The whole image's rows.
     /// - Returns: The gray pixels of `tile.output`.
-    /// - Throws: ``TilingError/tileInputMismatch(expected:width:height:)`` when `input` is the wrong size.
+    /// - Throws: ``TilingError/tileInputMismatch(expected:width:height:)`` when `input` is the wrong size,
+    ///   ``TilingError/tileInputTooSmall(input:needed:)`` when the tile's input misses part of its halo.
     public func render(tile: Tile, input: Image, imageWidth: Int, imageHeight: Int) throws -> Image {
         let edges = ImageEdges(width: imageWidth, height: imageHeight, border: border)
-        guard input.width == tile.input.width, input.height == tile.input.height,
-              edges.bounds.contains(tile.input),
-              tile.input.contains(tile.output.grown(by: halo).intersection(edges.bounds))
-        else { throw TilingError.tileInputMismatch(expected: tile.input, width: input.width, height: input.height) }
+        let needed = tile.output.grown(by: halo).intersection(edges.bounds)
+        guard edges.bounds.contains(tile.input), edges.bounds.contains(tile.output), tile.input.contains(needed) else {
+            throw TilingError.tileInputTooSmall(input: tile.input, needed: needed)
+        }
+        guard input.width == tile.input.width, input.height == tile.input.height else {
+            throw TilingError.tileInputMismatch(expected: tile.input, width: input.width, height: input.height)
+        }
         var output = Image(uninitializedWidth: tile.output.width, height: tile.output.height)
         input.withUnsafeRows { base, stride in
             output.withUnsafeMutableRows { out, outStride in

@@ -6,6 +6,17 @@ public struct Tile: Hashable, Sendable, Codable {
     public let output: Rect
     /// `output` grown by the plan's halo and clipped to the image: everything the tile reads.
     public let input: Rect
+
+    /// Creates a tile, e.g. from a chunk received over the wire.
+    /// - Parameters:
+    ///   - index: The position of the tile in its plan.
+    ///   - output: The output pixels, in image coordinates.
+    ///   - input: The pixels the tile reads, in image coordinates.
+    public init(index: Int, output: Rect, input: Rect) {
+        self.index = index
+        self.output = output
+        self.input = input
+    }
 }
 
 /// Why a plan or a run was refused.
@@ -20,6 +31,8 @@ public enum TilingError: Error, Equatable, Sendable, CustomStringConvertible {
     case outputMismatch(width: Int, height: Int, channels: Int, imageWidth: Int, imageHeight: Int)
     /// A tile input whose size is not the tile's input rectangle.
     case tileInputMismatch(expected: Rect, width: Int, height: Int)
+    /// A tile whose input rectangle misses pixels its output needs (`needed`), or lies outside the image.
+    case tileInputTooSmall(input: Rect, needed: Rect)
 
     public var description: String {
         switch self {
@@ -33,6 +46,8 @@ public enum TilingError: Error, Equatable, Sendable, CustomStringConvertible {
             "the output image is \(width)x\(height) with \(channels) channels, but a gray \(iw)x\(ih) image is needed"
         case let .tileInputMismatch(expected, width, height):
             "the tile input is \(width)x\(height), but the tile reads \(expected)"
+        case let .tileInputTooSmall(input, needed):
+            "the tile reads \(input), which does not cover the \(needed) its output needs inside the image"
         }
     }
 }

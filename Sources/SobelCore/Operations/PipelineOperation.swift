@@ -1,5 +1,5 @@
 /// One step of a ``Pipeline``. Every step but ``gray`` reads and writes one gray plane.
-public enum Operation: Hashable, Sendable {
+public enum PipelineOperation: Hashable, Sendable {
     /// RGB or RGBA to gray (`cv2.COLOR_RGB2GRAY`); a gray input passes through.
     case gray
     /// Gaussian blur with a 3×3 or 5×5 kernel, sigma 0 (`cv2.GaussianBlur`).
