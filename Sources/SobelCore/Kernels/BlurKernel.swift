@@ -4,16 +4,16 @@ enum BlurKernel {
     /// Blurs `output.rect`, reading `source`, which must cover `output.rect` grown by the radius and clipped.
     static func apply(_ size: BlurSize, source: SourceRegion, output: DestinationRegion, edges: ImageEdges) {
         let radius = size.radius, weights = size.weights.map { UInt16($0) }
-        let zeros = ZeroRow(width: source.rect.width)
+        let window = RowWindow(radius: radius, width: source.rect.width, border: edges.border)
         let first = Swift.max(0, output.rect.x - radius), last = Swift.min(edges.width, output.rect.maxX + radius)
         let sums = UnsafeMutablePointer<UInt16>.allocate(capacity: last - first)
         defer { sums.deallocate() }
         let (interior, edgeColumns) = edges.columns(of: output.rect, radius: radius)
         let rounding = UInt32(1) << (size.shift - 1), shift = UInt32(size.shift)
-        withExtendedLifetime(zeros) {
+        withExtendedLifetime(window) {
             for y in output.rect.y..<output.rect.maxY {
-                let rows = edges.rows(around: y, radius: radius, in: source, zeros: zeros.pointer).map { $0 + (first - source.rect.x) }
-                verticalSums(rows, weights, sums, last - first)
+                edges.rows(around: y, radius: radius, in: source, zeros: window.zeros, into: window.rows)
+                verticalSums(window.rows, offset: first - source.rect.x, weights, sums, last - first)
                 let out = output.row(y) - output.rect.x
                 let sumAt = sums - first
                 for x in interior {
@@ -34,9 +34,13 @@ enum BlurKernel {
         }
     }
 
-    private static func verticalSums(_ rows: [UnsafePointer<UInt8>], _ weights: [UInt16], _ sums: UnsafeMutablePointer<UInt16>, _ count: Int) {
+    private static func verticalSums(
+        _ rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>, offset: Int, _ weights: [UInt16],
+        _ sums: UnsafeMutablePointer<UInt16>, _ count: Int
+    ) {
         for x in 0..<count { sums[x] = 0 }
         for (row, weight) in zip(rows, weights) {
+            let row = row + offset
             for x in 0..<count { sums[x] &+= weight &* UInt16(row[x]) }
         }
     }

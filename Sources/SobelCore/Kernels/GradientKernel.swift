@@ -89,20 +89,21 @@ enum GradientKernel {
     @inline(__always)
     private static func forEachRow(
         source: SourceRegion, output: Rect, edges: ImageEdges,
-        _ body: (_ y: Int, _ rows: [UnsafePointer<UInt8>], _ interior: Range<Int>, _ edgeColumns: [Int]) -> Void
+        _ body: (_ y: Int, _ rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>, _ interior: Range<Int>, _ edgeColumns: [Int]) -> Void
     ) {
-        let zeros = ZeroRow(width: source.rect.width)
+        let window = RowWindow(radius: 1, width: source.rect.width, border: edges.border)
         let (interior, edgeColumns) = edges.columns(of: output, radius: 1)
-        withExtendedLifetime(zeros) {
+        withExtendedLifetime(window) {
             for y in output.y..<output.maxY {
-                body(y, edges.rows(around: y, radius: 1, in: source, zeros: zeros.pointer), interior, edgeColumns)
+                edges.rows(around: y, radius: 1, in: source, zeros: window.zeros, into: window.rows)
+                body(y, window.rows, interior, edgeColumns)
             }
         }
     }
 
     /// gx and gy at image column `x`, mapping columns outside the image by the border rule.
     private static func edgeDerivatives<S: DerivativeStencil>(
-        _: S.Type, rows: [UnsafePointer<UInt8>], x: Int, source: SourceRegion, edges: ImageEdges
+        _: S.Type, rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>, x: Int, source: SourceRegion, edges: ImageEdges
     ) -> (Int, Int) {
         func at(_ row: Int, _ column: Int) -> Int {
             guard let sourceColumn = edges.border.sourceIndex(column, length: edges.width) else { return 0 }

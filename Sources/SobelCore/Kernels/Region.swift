@@ -35,14 +35,19 @@ struct ImageEdges: Sendable {
 
     var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
-    /// The rows `y - radius ... y + radius` of `source`, with the border rule applied:
+    /// Fills `rows` with the rows `y - radius ... y + radius` of `source`, with the border rule applied:
     /// each pointer starts at column `source.rect.x`; rows outside a constant border read `zeros`.
+    /// The buffer is reused from row to row, so the hot loop allocates nothing.
     @inline(__always)
-    func rows(around y: Int, radius: Int, in source: SourceRegion, zeros: UnsafePointer<UInt8>) -> [UnsafePointer<UInt8>] {
-        (-radius...radius).map { offset in
-            guard let sourceRow = border.sourceIndex(y + offset, length: height) else { return zeros }
+    func rows(around y: Int, radius: Int, in source: SourceRegion, zeros: UnsafePointer<UInt8>,
+              into rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>) {
+        for offset in -radius...radius {
+            guard let sourceRow = border.sourceIndex(y + offset, length: height) else {
+                rows[offset + radius] = zeros
+                continue
+            }
             precondition(sourceRow >= source.rect.y && sourceRow < source.rect.maxY, "source region misses a row")
-            return source.row(sourceRow)
+            rows[offset + radius] = source.row(sourceRow)
         }
     }
 
@@ -55,14 +60,22 @@ struct ImageEdges: Sendable {
     }
 }
 
-/// A zeroed row long enough for `width` pixels, standing in for rows outside a constant border.
-final class ZeroRow {
-    let pointer: UnsafeMutablePointer<UInt8>
+/// Scratch memory for one stencil pass: a window of row pointers, and a zeroed row long enough for
+/// `width` pixels that stands in for rows outside a constant border.
+final class RowWindow {
+    let rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>
+    let zeros: UnsafeMutablePointer<UInt8>
 
-    init(width: Int) {
-        pointer = .allocate(capacity: width + 64)
-        pointer.initialize(repeating: 0, count: width + 64)
+    init(radius: Int, width: Int, border: BorderMode) {
+        let zeroCount = border == .constant ? width + 64 : 1
+        zeros = .allocate(capacity: zeroCount)
+        zeros.initialize(repeating: 0, count: zeroCount)
+        rows = .allocate(capacity: 2 * radius + 1)
+        rows.initialize(repeating: UnsafePointer(zeros))
     }
 
-    deinit { pointer.deallocate() }
+    deinit {
+        zeros.deallocate()
+        rows.deallocate()
+    }
 }
