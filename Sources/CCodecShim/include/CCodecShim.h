@@ -1,0 +1,72 @@
+// The C side of SobelCodecs: libpng's and libjpeg's setjmp/longjmp error paths, kept out of Swift.
+// Every entry point returns a status; on failure `message` holds the library's text. Nothing is
+// printed to stderr: libpng warnings are dropped and libjpeg messages are captured.
+#ifndef CCODECSHIM_H
+#define CCODECSHIM_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    CCODEC_OK = 0,
+    CCODEC_CORRUPT = 1,       // damaged data
+    CCODEC_TRUNCATED = 2,     // the data ends early
+    CCODEC_UNSUPPORTED = 3,   // a valid file of a variant we do not read (e.g. 12-bit JPEG)
+    CCODEC_NO_MEMORY = 4,
+    CCODEC_INVALID_ARGUMENT = 5,
+} ccodec_status;
+
+#define CCODEC_MESSAGE_SIZE 200
+
+/// What a header says, before any pixel buffer is allocated.
+typedef struct {
+    int width;
+    int height;
+    int channels;             // of the decoded pixels: 1 gray, 3 RGB, 4 RGBA
+    int source_bit_depth;     // as stored: 1, 2, 4, 8, 16 (PNG) or 8, 12 (JPEG)
+    int interlaced;           // PNG Adam7, or progressive JPEG
+    const uint8_t *exif;      // JPEG only: the APP1 Exif payload (after "Exif\0\0"), or NULL
+    size_t exif_size;
+    char message[CCODEC_MESSAGE_SIZE];
+} ccodec_header;
+
+// MARK: PNG
+
+typedef struct ccodec_png_reader ccodec_png_reader;
+
+/// Reads the signature and header of an in-memory PNG. On success `*reader` must be freed.
+/// `max_side` bounds width and height before libpng allocates anything for the image.
+ccodec_status ccodec_png_open(const uint8_t *data, size_t size, uint32_t max_side,
+                              ccodec_png_reader **reader, ccodec_header *header);
+/// Decodes every row into `pixels` (`header.height` rows of `stride` bytes): palettes and tRNS
+/// expand to RGB(A), bit depths below 8 expand, 16-bit samples keep their high byte, gray+alpha
+/// drops the alpha, gamma and colour chunks are ignored (as OpenCV's imread does).
+ccodec_status ccodec_png_read(ccodec_png_reader *reader, uint8_t *pixels, size_t stride, char *message);
+void ccodec_png_close(ccodec_png_reader *reader);
+
+typedef struct {
+    int level;                // zlib level 0...9
+    int strategy;             // zlib strategy: 0 default, 1 filtered, 2 huffman only, 3 RLE
+    int filters;              // PNG_FILTER_* bits (PNG_NO_FILTERS, PNG_FILTER_SUB, PNG_ALL_FILTERS, ...)
+} ccodec_png_options;
+
+/// Encodes 8-bit gray, RGB or RGBA rows. On success `*output` is malloc'ed; free it with `ccodec_free`.
+ccodec_status ccodec_png_encode(const uint8_t *pixels, size_t stride, int width, int height, int channels,
+                                ccodec_png_options options, uint8_t **output, size_t *output_size, char *message);
+
+// MARK: JPEG
+
+typedef struct ccodec_jpeg_reader ccodec_jpeg_reader;
+
+/// Reads the header of an in-memory JPEG. On success `*reader` must be freed.
+ccodec_status ccodec_jpeg_open(const uint8_t *data, size_t size, ccodec_jpeg_reader **reader, ccodec_header *header);
+/// Decodes into gray (grayscale files) or RGB (YCbCr, RGB, CMYK and YCCK files).
+ccodec_status ccodec_jpeg_read(ccodec_jpeg_reader *reader, uint8_t *pixels, size_t stride, char *message);
+void ccodec_jpeg_close(ccodec_jpeg_reader *reader);
+
+/// Encodes 8-bit gray, RGB or RGBA (alpha dropped) rows at `quality` 1...100, 4:2:0 for colour.
+ccodec_status ccodec_jpeg_encode(const uint8_t *pixels, size_t stride, int width, int height, int channels,
+                                 int quality, uint8_t **output, size_t *output_size, char *message);
+
+void ccodec_free(void *pointer);
+
+#endif

@@ -1,0 +1,194 @@
+// libpng behind a setjmp boundary: every libpng call that can fail runs inside one of the
+// functions below, each of which sets its own jump target first.
+#include "CCodecShim.h"
+#include <png.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ccodec_png_reader {
+    png_structp png;
+    png_infop info;
+    const uint8_t *data;
+    size_t size;
+    size_t offset;
+    int truncated;
+    char message[CCODEC_MESSAGE_SIZE];
+};
+
+static void copy_message(char *destination, const char *text) {
+    if (destination == NULL) return;
+    strncpy(destination, text ? text : "unknown error", CCODEC_MESSAGE_SIZE - 1);
+    destination[CCODEC_MESSAGE_SIZE - 1] = '\0';
+}
+
+static void on_png_error(png_structp png, png_const_charp text) {
+    struct ccodec_png_reader *reader = png_get_error_ptr(png);
+    copy_message(reader->message, text);
+    png_longjmp(png, 1);
+}
+
+static void on_png_warning(png_structp png, png_const_charp text) {
+    (void)png;
+    (void)text;  // warnings never reach stderr
+}
+
+static void read_from_memory(png_structp png, png_bytep out, size_t length) {
+    struct ccodec_png_reader *reader = png_get_io_ptr(png);
+    if (length > reader->size - reader->offset) {
+        reader->truncated = 1;
+        png_error(png, "unexpected end of data");
+    }
+    memcpy(out, reader->data + reader->offset, length);
+    reader->offset += length;
+}
+
+static ccodec_status failure(struct ccodec_png_reader *reader) {
+    return reader->truncated ? CCODEC_TRUNCATED : CCODEC_CORRUPT;
+}
+
+ccodec_status ccodec_png_open(const uint8_t *data, size_t size, uint32_t max_side,
+                              ccodec_png_reader **out, ccodec_header *header) {
+    memset(header, 0, sizeof *header);
+    *out = NULL;
+    if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
+        copy_message(header->message, "not a PNG signature");
+        return CCODEC_CORRUPT;
+    }
+    struct ccodec_png_reader *reader = calloc(1, sizeof *reader);
+    if (reader == NULL) return CCODEC_NO_MEMORY;
+    reader->data = data;
+    reader->size = size;
+    reader->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, reader, on_png_error, on_png_warning);
+    if (reader->png == NULL) { free(reader); return CCODEC_NO_MEMORY; }
+    reader->info = png_create_info_struct(reader->png);
+    if (reader->info == NULL || setjmp(png_jmpbuf(reader->png))) {
+        ccodec_status status = reader->info == NULL ? CCODEC_NO_MEMORY : failure(reader);
+        copy_message(header->message, reader->message);
+        ccodec_png_close(reader);
+        return status;
+    }
+    png_set_read_fn(reader->png, reader, read_from_memory);
+    png_set_user_limits(reader->png, max_side, max_side);
+    png_set_chunk_cache_max(reader->png, 256);
+    png_set_chunk_malloc_max(reader->png, 16u << 20);  // ancillary chunks (zTXt, iCCP) may not inflate past 16 MiB
+    png_read_info(reader->png, reader->info);
+
+    int color = png_get_color_type(reader->png, reader->info);
+    int depth = png_get_bit_depth(reader->png, reader->info);
+    header->width = (int)png_get_image_width(reader->png, reader->info);
+    header->height = (int)png_get_image_height(reader->png, reader->info);
+    header->source_bit_depth = depth;
+    header->interlaced = png_get_interlace_type(reader->png, reader->info) != PNG_INTERLACE_NONE;
+
+    if (depth == 16) png_set_strip_16(reader->png);           // keep the high byte, as OpenCV does
+    if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(reader->png);
+    if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(reader->png);
+    int has_trns = png_get_valid(reader->png, reader->info, PNG_INFO_tRNS) != 0;
+    if (color == PNG_COLOR_TYPE_PALETTE && has_trns) png_set_tRNS_to_alpha(reader->png);
+    if (color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_strip_alpha(reader->png);
+    if (header->interlaced) png_set_interlace_handling(reader->png);
+    png_read_update_info(reader->png, reader->info);
+
+    header->channels = png_get_channels(reader->png, reader->info);
+    if (png_get_bit_depth(reader->png, reader->info) != 8 || (header->channels != 1 && header->channels != 3 && header->channels != 4)) {
+        copy_message(header->message, "unexpected pixel layout after expansion");
+        ccodec_png_close(reader);
+        return CCODEC_UNSUPPORTED;
+    }
+    *out = reader;
+    return CCODEC_OK;
+}
+
+ccodec_status ccodec_png_read(ccodec_png_reader *reader, uint8_t *pixels, size_t stride, char *message) {
+    png_uint_32 height = png_get_image_height(reader->png, reader->info);
+    png_bytep *rows = malloc(sizeof(png_bytep) * (height ? height : 1));
+    if (rows == NULL) return CCODEC_NO_MEMORY;
+    if (setjmp(png_jmpbuf(reader->png))) {
+        free(rows);
+        copy_message(message, reader->message);
+        return failure(reader);
+    }
+    for (png_uint_32 y = 0; y < height; y++) rows[y] = pixels + (size_t)y * stride;
+    png_read_image(reader->png, rows);
+    free(rows);
+    return CCODEC_OK;
+}
+
+void ccodec_png_close(ccodec_png_reader *reader) {
+    if (reader == NULL) return;
+    png_destroy_read_struct(&reader->png, reader->info ? &reader->info : NULL, NULL);
+    free(reader);
+}
+
+// MARK: encoding
+
+struct growing_buffer {
+    uint8_t *bytes;
+    size_t size;
+    size_t capacity;
+    int out_of_memory;
+    char message[CCODEC_MESSAGE_SIZE];
+};
+
+static void write_to_memory(png_structp png, png_bytep data, size_t length) {
+    struct growing_buffer *buffer = png_get_io_ptr(png);
+    if (buffer->size + length > buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity : 65536;
+        while (capacity < buffer->size + length) capacity *= 2;
+        uint8_t *grown = realloc(buffer->bytes, capacity);
+        if (grown == NULL) {
+            buffer->out_of_memory = 1;
+            png_error(png, "out of memory");
+        }
+        buffer->bytes = grown;
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->bytes + buffer->size, data, length);
+    buffer->size += length;
+}
+
+static void flush_nothing(png_structp png) { (void)png; }
+
+static void on_png_write_error(png_structp png, png_const_charp text) {
+    struct growing_buffer *buffer = png_get_error_ptr(png);
+    copy_message(buffer->message, text);
+    png_longjmp(png, 1);
+}
+
+ccodec_status ccodec_png_encode(const uint8_t *pixels, size_t stride, int width, int height, int channels,
+                                ccodec_png_options options, uint8_t **output, size_t *output_size, char *message) {
+    *output = NULL;
+    *output_size = 0;
+    int color = channels == 1 ? PNG_COLOR_TYPE_GRAY : channels == 3 ? PNG_COLOR_TYPE_RGB : channels == 4 ? PNG_COLOR_TYPE_RGBA : -1;
+    if (color < 0 || width <= 0 || height <= 0) {
+        copy_message(message, "PNG encoding takes 8-bit gray, RGB or RGBA");
+        return CCODEC_INVALID_ARGUMENT;
+    }
+    struct growing_buffer buffer = {0};
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &buffer, on_png_write_error, on_png_warning);
+    if (png == NULL) return CCODEC_NO_MEMORY;
+    png_infop info = png_create_info_struct(png);
+    if (info == NULL || setjmp(png_jmpbuf(png))) {
+        ccodec_status status = (info == NULL || buffer.out_of_memory) ? CCODEC_NO_MEMORY : CCODEC_CORRUPT;
+        copy_message(message, info == NULL ? "out of memory" : buffer.message);
+        png_destroy_write_struct(&png, info ? &info : NULL);
+        free(buffer.bytes);
+        return status;
+    }
+    png_set_write_fn(png, &buffer, write_to_memory, flush_nothing);
+    png_set_compression_level(png, options.level);
+    png_set_compression_strategy(png, options.strategy);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, options.filters);
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, color, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+    png_write_info(png, info);
+    for (int y = 0; y < height; y++) png_write_row(png, pixels + (size_t)y * stride);
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    *output = buffer.bytes;
+    *output_size = buffer.size;
+    return CCODEC_OK;
+}
+
+void ccodec_free(void *pointer) { free(pointer); }

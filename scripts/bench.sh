@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Speed report: the anchors (OpenCV, Halide, libvips, memcpy) and sobel bench, default and tuned
+# builds, measured one right after another on this machine. Takes about 10 minutes.
+# Usage: scripts/bench.sh [TARGET_CPU]       (default znver4; e.g. haswell, native)
+# Writes bench-out/anchors/results.{md,json}, bench-out/default.json, bench-out/tuned.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/require.sh
+require_swift
+cpu=${1:-znver4}
+out=bench-out
+mkdir -p "$out"
+echo "== building: default (portable) and tuned (-target-cpu $cpu) release builds"
+swift build -c release --product sobel
+swift build -c release --product sobel --scratch-path ".build-$cpu" -Xswiftc -target-cpu -Xswiftc "$cpu"
+if [ -f ../shared/tools/sobel_anchors.py ]; then
+    echo "== anchors (OpenCV, Halide, libvips, memcpy)"
+    python3 -m pip install -q opencv-python-headless==5.0.0.93 numpy scipy scikit-image halide pyvips
+    python3 ../shared/tools/sobel_anchors.py --skip codecs,cli,slow,checks --out-dir "$out/anchors"
+fi
+echo "== sobel bench, default build"
+"$(swift build -c release --show-bin-path)/sobel" bench --json > "$out/default.json"
+echo "== sobel bench, tuned build ($cpu)"
+".build-$cpu/release/sobel" bench --json > "$out/tuned.json"
+echo "wrote $out/"
