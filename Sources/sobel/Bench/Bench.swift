@@ -85,11 +85,25 @@ extension Sobel {
                             let (gx, gy) = ScalarReference.derivatives(gray)
                             _ = ScalarReference.magnitude(gx: gx, gy: gy, .l1)
                         })
+                        try verifyExactness(gray: gray, rgb: rgb)
                     }
                     if !json { FileHandle.standardError.write(Data("measured \(size.width)x\(size.height) T\(threadCount)\n".utf8)) }
                 }
             }
             print(json ? BenchResult.json(results) : BenchResult.table(results))
+        }
+
+        /// The figures only count if this (optimised) build is exact: compare with the scalar reference.
+        func verifyExactness(gray: Image, rgb: Image) throws {
+            let crop = Rect(x: 0, y: 0, width: min(gray.width, 1031), height: min(gray.height, 517))
+            let grayCrop = try Image(width: crop.width, height: crop.height, pixels: gray.view(crop).pixels)
+            let rgbCrop = try Image(width: crop.width, height: crop.height, channels: 3, pixels: rgb.view(crop).pixels)
+            for text in ["gray,sobel:l1", "gray,sobel:l2", "gray,sobel:classic", "scharr:l2", "blur:5,sobel:l1,threshold:40"] {
+                let pipeline = try Pipeline(parsing: text)
+                for input in [grayCrop, rgbCrop] where try pipeline.run(on: input) != ScalarReference.run(pipeline, on: input) {
+                    throw CommandFailure(message: "this build is not exact: '\(text)' differs from the scalar reference")
+                }
+            }
         }
     }
 }
