@@ -19,7 +19,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "SobelCore", swiftSettings: swiftSettings),
-        .target(name: "SobelCodecs", dependencies: ["SobelCore"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
+        .target(name: "CCodecShim", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "SobelCodecs", dependencies: ["SobelCore", "CCodecShim"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "sobel",
             dependencies: [
@@ -31,6 +34,11 @@ let package = Package(
         .testTarget(
             name: "SobelCoreTests",
             dependencies: ["SobelCore", "SobelCodecs"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SobelCodecsTests",
+            dependencies: ["SobelCodecs", "SobelCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/require.sh
 require_swift
+require_apt_packages $SOBEL_APT_PACKAGES
 input=${1:-Fixtures/photos/photo-1001x701.ppm}
 output=${2:-edges.pgm}
 echo "== building sobel (release)"

@@ -62,7 +62,12 @@ struct ccodec_jpeg_reader {
 static ccodec_status classify(struct ccodec_jpeg_reader *reader) {
     if (reader->errors.truncated) return CCODEC_TRUNCATED;
     int code = reader->errors.base.msg_code;
-    if (code == JERR_BAD_PRECISION || code == JERR_NOT_COMPILED || code == JERR_ARITH_NOTIMPL) return CCODEC_UNSUPPORTED;
+    if (code == JERR_BAD_PRECISION) {
+        snprintf(reader->errors.message, CCODEC_MESSAGE_SIZE, "%d-bit JPEG (only 8-bit samples are supported)",
+                 reader->errors.base.msg_parm.i[0]);
+        return CCODEC_UNSUPPORTED;
+    }
+    if (code == JERR_NOT_COMPILED || code == JERR_ARITH_NOTIMPL) return CCODEC_UNSUPPORTED;
     if (code == JERR_INPUT_EOF || code == JERR_INPUT_EMPTY || code == JERR_NO_SOI) return code == JERR_NO_SOI ? CCODEC_CORRUPT : CCODEC_TRUNCATED;
     return CCODEC_CORRUPT;
 }
@@ -129,8 +134,9 @@ ccodec_status ccodec_jpeg_read(ccodec_jpeg_reader *reader, uint8_t *pixels, size
     uint8_t *volatile cmyk_row = NULL;
     if (setjmp(reader->errors.jump)) {
         free(cmyk_row);
+        ccodec_status status = classify(reader);
         copy_out(message, reader->errors.message);
-        return classify(reader);
+        return status;
     }
     jpeg_start_decompress(&reader->cinfo);
     JDIMENSION width = reader->cinfo.output_width;
@@ -138,7 +144,8 @@ ccodec_status ccodec_jpeg_read(ccodec_jpeg_reader *reader, uint8_t *pixels, size
         cmyk_row = malloc((size_t)width * 4);
         if (cmyk_row == NULL) return CCODEC_NO_MEMORY;
     }
-    // Adobe writes inverted CMYK, which is what libjpeg hands back for CMYK and YCCK files.
+    // Adobe writes inverted CMYK, which is what libjpeg hands back for CMYK and YCCK files; the
+    // conversion is OpenCV's (k - (255 - c) * k / 256), so decoded pixels match imread exactly.
     int inverted = reader->cinfo.saw_Adobe_marker;
     while (reader->cinfo.output_scanline < reader->cinfo.output_height) {
         uint8_t *row = pixels + (size_t)reader->cinfo.output_scanline * stride;
@@ -148,9 +155,9 @@ ccodec_status ccodec_jpeg_read(ccodec_jpeg_reader *reader, uint8_t *pixels, size
             for (JDIMENSION x = 0; x < width; x++) {
                 int c = cmyk_row[4 * x], m = cmyk_row[4 * x + 1], y = cmyk_row[4 * x + 2], k = cmyk_row[4 * x + 3];
                 if (!inverted) { c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k; }
-                row[3 * x] = (uint8_t)((c * k + 127) / 255);
-                row[3 * x + 1] = (uint8_t)((m * k + 127) / 255);
-                row[3 * x + 2] = (uint8_t)((y * k + 127) / 255);
+                row[3 * x] = (uint8_t)(k - (((255 - c) * k) >> 8));
+                row[3 * x + 1] = (uint8_t)(k - (((255 - m) * k) >> 8));
+                row[3 * x + 2] = (uint8_t)(k - (((255 - y) * k) >> 8));
             }
         }
     }

@@ -2,6 +2,8 @@ import SobelCore
 
 /// Why an image file could not be read or written. Every decoder and encoder throws only this.
 public enum CodecError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// There are no bytes at all.
+    case empty
     /// The bytes are not any image format we know.
     case notAnImage
     /// A known image format that this build does not read or write (named).
@@ -21,6 +23,7 @@ public enum CodecError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .empty: "the file is empty"
         case .notAnImage: "not an image (unrecognised file signature)"
         case .unsupportedFormat(let name): "unsupported image format: \(name)"
         case .unsupportedVariant(let detail): "unsupported variant: \(detail)"

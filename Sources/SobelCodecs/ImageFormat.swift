@@ -34,34 +34,69 @@ public enum ImageFormat: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// Options for ``ImageCodec/decode(_:options:)``. Limits are global settings, never per request.
+public struct DecodeOptions: Hashable, Sendable {
+    /// Checked before any pixel buffer is allocated.
+    public var limits: DecodeLimits
+    /// Turn JPEGs right side up by their EXIF orientation.
+    public var applyOrientation: Bool
+
+    /// Creates options.
+    /// - Parameters:
+    ///   - limits: Pixel and byte limits.
+    ///   - applyOrientation: Whether to apply EXIF orientation (default on).
+    public init(limits: DecodeLimits = .default, applyOrientation: Bool = true) {
+        self.limits = limits
+        self.applyOrientation = applyOrientation
+    }
+}
+
+/// How to write an image.
+public enum EncodeOptions: Hashable, Sendable {
+    case pnm
+    case png(PNGEncodeOptions)
+    /// JPEG at a quality from 1 to 100.
+    case jpeg(quality: Int)
+
+    /// The format with its default settings (PNG ``PNGEncodeOptions/default``, JPEG quality 90).
+    public static func defaults(for format: ImageFormat) -> EncodeOptions {
+        switch format {
+        case .pnm: .pnm
+        case .png: .png(.default)
+        case .jpeg: .jpeg(quality: 90)
+        }
+    }
+}
+
 /// Decoding and encoding by format.
 public enum ImageCodec {
-    /// Decodes any supported image, choosing the decoder by magic bytes.
+    /// Decodes any supported image, choosing the decoder by magic bytes, never by name or content type.
     /// - Parameters:
     ///   - data: The whole file.
-    ///   - limits: Checked before any pixel buffer is allocated.
+    ///   - options: Limits (checked before any pixel buffer is allocated) and EXIF handling.
     /// - Returns: A gray, RGB or RGBA image.
     /// - Throws: ``CodecError``.
-    public static func decode(_ data: [UInt8], limits: DecodeLimits = .default) throws -> Image {
-        try limits.check(byteCount: data.count)
+    public static func decode(_ data: [UInt8], options: DecodeOptions = DecodeOptions()) throws -> Image {
+        try options.limits.check(byteCount: data.count)
         switch ImageFormat.detect(data) {
-        case .pnm: return try PNM.decode(data, limits: limits)
-        case .png: throw CodecError.unsupportedFormat("PNG (this build reads PGM/PPM only)")
-        case .jpeg: throw CodecError.unsupportedFormat("JPEG (this build reads PGM/PPM only)")
-        case nil: throw CodecError.notAnImage
+        case .pnm: return try PNM.decode(data, limits: options.limits)
+        case .png: return try PNG.decode(data, limits: options.limits)
+        case .jpeg: return try JPEG.decode(data, limits: options.limits, applyOrientation: options.applyOrientation)
+        case nil: throw data.isEmpty ? CodecError.empty : CodecError.notAnImage
         }
     }
 
     /// Encodes an image.
     /// - Parameters:
     ///   - image: Any 8-bit image.
-    ///   - format: The output format.
+    ///   - options: The format and its settings.
     /// - Returns: The file's bytes.
-    /// - Throws: ``CodecError/unsupportedFormat(_:)`` for a format this build cannot write.
-    public static func encode(_ image: Image, as format: ImageFormat) throws -> [UInt8] {
-        switch format {
-        case .pnm: return PNM.encode(image)
-        case .png, .jpeg: throw CodecError.unsupportedFormat("\(format.rawValue.uppercased()) output (this build writes PGM/PPM only)")
+    /// - Throws: ``CodecError/cannotEncode(_:)``.
+    public static func encode(_ image: Image, options: EncodeOptions) throws -> [UInt8] {
+        switch options {
+        case .pnm: PNM.encode(image)
+        case .png(let settings): try PNG.encode(image, options: settings)
+        case .jpeg(let quality): try JPEG.encode(image, quality: quality)
         }
     }
 }

@@ -9,12 +9,13 @@ extension Sobel {
         static let configuration = CommandConfiguration(
             abstract: "Filter an image file.",
             discussion: """
-                Reads binary PGM/PPM and writes the edge map as PGM.
+                Reads PNG, JPEG, PGM or PPM (detected from the file's bytes) and writes the edge map as
+                PNG, JPEG or PGM (from the output's extension, or --format).
 
                 Examples:
-                  sobel filter photo.ppm -o edges.pgm
-                  sobel filter photo.ppm -o edges.pgm --pipeline gray,blur:5,sobel:l1,threshold:60
-                  sobel filter photo.ppm -o edges.pgm --magnitude classic --border replicate --tile 256x256
+                  sobel filter photo.jpg -o edges.png
+                  sobel filter photo.jpg -o edges.png --pipeline gray,blur:5,sobel:l1,threshold:60
+                  sobel filter scan.png -o edges.jpg --quality 95 --magnitude classic --border replicate
                 """
         )
 
@@ -25,11 +26,11 @@ extension Sobel {
         var output: String
 
         @OptionGroup var options: PipelineOptions
+        @OptionGroup var outputOptions: OutputOptions
+        @OptionGroup var decodeFlags: DecodeFlags
 
         func validate() throws {
-            guard ImageFormat(pathExtension: output) != nil else {
-                throw ValidationError("cannot tell the output format from '\(output)': use a .pgm extension")
-            }
+            _ = try outputOptions.encoding(for: output)
         }
 
         func run() throws {
@@ -39,13 +40,13 @@ extension Sobel {
             }
             let image: Image
             do {
-                image = try ImageCodec.decode(Array(data))
+                image = try ImageCodec.decode(Array(data), options: decodeFlags.options)
             } catch {
                 throw CommandFailure(message: "\(input): \(error)")
             }
             let edges = try pipeline.run(on: image, plan: options.plan(for: image.width, image.height, pipeline: pipeline),
                                          threads: options.threads)
-            let bytes = try ImageCodec.encode(edges, as: ImageFormat(pathExtension: output)!)
+            let bytes = try ImageCodec.encode(edges, options: outputOptions.encoding(for: output))
             do {
                 try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {

@@ -1,5 +1,8 @@
 # Shared checks for the scripts: fail early, with a message that says what to do.
 
+# The Debian packages the build needs: libpng and libjpeg-turbo headers, found through pkg-config.
+SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev"
+
 require_swift() {
     if ! command -v swift >/dev/null 2>&1; then
         echo "error: no Swift toolchain on PATH. Install Swift 6.1 or later from swift.org, then run this again." >&2

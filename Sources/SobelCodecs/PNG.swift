@@ -1,0 +1,119 @@
+import CCodecShim
+import SobelCore
+
+/// PNG through libpng's full API (the setjmp error path lives in the C shim).
+///
+/// Decoding follows OpenCV's `imread`: bit depths 1–16, gray, gray+alpha, RGB, RGBA and palette,
+/// interlaced or not. Palettes expand to RGB, or to RGBA when they have transparency; 16-bit
+/// samples keep their high byte; gray+alpha drops the alpha; `tRNS` on gray or RGB images, gamma,
+/// colour-space and text chunks are ignored, so pixel values are exactly what the file stores.
+public enum PNG {
+    /// Width and height from the `IHDR` chunk, read straight from the bytes, or `nil` if there is none.
+    /// - Parameter data: The file's first 24 bytes or more.
+    /// - Returns: The declared size.
+    public static func declaredSize(_ data: [UInt8]) -> (width: Int, height: Int)? {
+        guard data.count >= 24, ImageFormat.detect(data) == .png, Array(data[12..<16]) == Array("IHDR".utf8) else { return nil }
+        func word(_ at: Int) -> Int { data[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+        return (word(16), word(20))
+    }
+
+    /// Decodes a PNG.
+    /// - Parameters:
+    ///   - data: The whole file.
+    ///   - limits: Checked against the header before any pixel buffer is allocated.
+    /// - Returns: A gray, RGB or RGBA image.
+    /// - Throws: ``CodecError``.
+    public static func decode(_ data: [UInt8], limits: DecodeLimits = .default) throws -> Image {
+        try limits.check(byteCount: data.count)
+        if let size = declaredSize(data) { try limits.check(width: size.width, height: size.height) }
+        return try data.withUnsafeBufferPointer { buffer in
+            var reader: OpaquePointer?
+            var header = ccodec_header()
+            let status = ccodec_png_open(buffer.baseAddress, buffer.count, UInt32(PlaneLimits.maxSide), &reader, &header)
+            guard status == CCODEC_OK else {
+                if status == CCODEC_CORRUPT && header.messageText.contains("signature") { throw CodecError.notAnImage }
+                throw CodecError(status: status, message: header.messageText)
+            }
+            defer { ccodec_png_close(reader) }
+            try limits.check(width: Int(header.width), height: Int(header.height))
+            var image = try Image(width: Int(header.width), height: Int(header.height), channels: Int(header.channels))
+            var message = ShimMessage()
+            let readStatus = image.withUnsafeMutableRows { pixels, stride in
+                message.bytes.withUnsafeMutableBufferPointer { ccodec_png_read(reader, pixels, stride, $0.baseAddress) }
+            }
+            guard readStatus == CCODEC_OK else { throw CodecError(status: readStatus, message: message.text) }
+            return image
+        }
+    }
+
+    /// Encodes a gray, RGB or RGBA image.
+    /// - Parameters:
+    ///   - image: Any 8-bit image.
+    ///   - options: Compression level, strategy and row filter.
+    /// - Returns: The PNG file's bytes.
+    /// - Throws: ``CodecError/cannotEncode(_:)``.
+    public static func encode(_ image: Image, options: PNGEncodeOptions = .default) throws -> [UInt8] {
+        let settings = ccodec_png_options(level: Int32(options.level), strategy: Int32(options.strategy.rawValue),
+                                          filters: Int32(options.filter.libpngBits))
+        return try image.withUnsafeRows { pixels, stride in
+            try encodedBytes { output, size, message in
+                ccodec_png_encode(pixels, stride, Int32(image.width), Int32(image.height), Int32(image.channels),
+                                  settings, output, size, message)
+            }
+        }
+    }
+}
+
+/// How to compress a PNG. See docs/codecs.md for the speed and size of each preset.
+public struct PNGEncodeOptions: Hashable, Sendable, Codable {
+    /// zlib's strategy.
+    public enum Strategy: Int, Hashable, Sendable, Codable, CaseIterable {
+        case `default` = 0, filtered = 1, huffmanOnly = 2, rle = 3
+    }
+
+    /// The PNG row filter.
+    public enum Filter: String, Hashable, Sendable, Codable, CaseIterable {
+        case none, sub, up, average, paeth
+        /// libpng picks a filter per row (slower, usually smaller).
+        case adaptive
+
+        var libpngBits: Int {
+            switch self {
+            case .none: 0x08
+            case .sub: 0x10
+            case .up: 0x20
+            case .average: 0x40
+            case .paeth: 0x80
+            case .adaptive: 0xF8
+            }
+        }
+    }
+
+    /// zlib level, 0 (store) to 9 (smallest).
+    public var level: Int
+    public var strategy: Strategy
+    public var filter: Filter
+
+    /// Creates options.
+    /// - Parameters:
+    ///   - level: zlib level, clamped to 0...9.
+    ///   - strategy: zlib's strategy.
+    ///   - filter: The row filter.
+    public init(level: Int, strategy: Strategy, filter: Filter) {
+        self.level = min(max(level, 0), 9)
+        self.strategy = strategy
+        self.filter = filter
+    }
+
+    /// Tuned for edge maps, which are mostly dark: fast, and small on such images.
+    public static let fast = PNGEncodeOptions(level: 1, strategy: .rle, filter: .sub)
+    /// A middle setting for photos.
+    public static let balanced = PNGEncodeOptions(level: 6, strategy: .default, filter: .adaptive)
+    /// The smallest files, slowly.
+    public static let smallest = PNGEncodeOptions(level: 9, strategy: .default, filter: .adaptive)
+    /// The default: ``fast``.
+    public static let `default` = fast
+
+    /// The presets by name, for command-line and API options.
+    public static let presets: [String: PNGEncodeOptions] = ["fast": .fast, "balanced": .balanced, "smallest": .smallest]
+}

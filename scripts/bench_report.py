@@ -1,0 +1,28 @@
+#!/usr/bin/env python3
+"""Prints the speed targets as same-run ratios from bench-out/ (written by scripts/bench.sh)."""
+import json, os, sys
+
+out = sys.argv[1] if len(sys.argv) > 1 else "bench-out"
+anchors = {(c["anchor"], c["size"], c["threads"]): c["mp_per_s"] for c in json.load(open(os.path.join(out, "anchors/results.json")))["cells"]}
+
+
+def ours(build):
+    return {(r["name"], f'{r["width"]}x{r["height"]}', r["threads"]): r["mps"] for r in json.load(open(os.path.join(out, f"{build}.json")))}
+
+
+rows = [
+    ("l1 T1 4096² vs Halide L1 T1", ("l1", "4096x4096", 1), ("halide_l1", "4096x4096", 1), 1.0),
+    ("l1 T1 4096² vs OpenCV spatialGradient+L1 T1", ("l1", "4096x4096", 1), ("cv_spatialgrad_l1_pre", "4096x4096", 1), 4.0),
+    ("l2 T1 4096² vs OpenCV L2 T1", ("l2", "4096x4096", 1), ("cv_l2_pre", "4096x4096", 1), 5.0),
+    ("rgb-l1 T1 4096² vs OpenCV cvtColor+L1 T1", ("rgb-l1", "4096x4096", 1), ("cv_gray_then_l1_pre", "4096x4096-RGB", 1), 4.0),
+    ("l1 T2 8192² vs memcpy T2 (sobel bench)", ("l1", "8192x8192", 2), None, 0.8),
+]
+for build in ("default", "tuned"):
+    mine = ours(build)
+    print(f"\n{build} build")
+    print(f"  {'target':48s} {'ours':>8s} {'reference':>10s} {'ratio':>7s} {'goal':>6s}")
+    for label, key, ref, goal in rows:
+        value = mine[key]
+        reference = mine[("memcpy", key[1], key[2])] if ref is None else anchors[ref]
+        ratio = value / reference
+        print(f"  {label:48s} {value:8.0f} {reference:10.0f} {ratio:7.2f} {goal:6.1f} {'met' if ratio >= goal else 'MISSED'}")
