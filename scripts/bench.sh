@@ -2,7 +2,7 @@
 # Speed report: the anchors (OpenCV, Halide, libvips, memcpy) and sobel bench, default and tuned
 # builds, measured one right after another on this machine. Takes about 10 minutes.
 # Usage: scripts/bench.sh [TARGET_CPU]       (default znver4; e.g. haswell, native)
-# Writes bench-out/anchors/results.{md,json}, bench-out/default.json, bench-out/tuned.json.
+# Writes bench-out/anchors/results.{md,json}, bench-out/{default,tuned,codecs,codecs-opencv}.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/require.sh
@@ -22,5 +22,8 @@ echo "== sobel bench, default build"
 "$(swift build -c release --show-bin-path)/sobel" bench --json > "$out/default.json"
 echo "== sobel bench, tuned build ($cpu)"
 ".build-$cpu/release/sobel" bench --json > "$out/tuned.json"
+echo "== codecs: sobel bench --codecs, then OpenCV on the same pixels"
+"$(swift build -c release --show-bin-path)/sobel" bench --codecs --json --save-inputs "$out/codec-inputs" > "$out/codecs.json"
+python3 scripts/codec_anchors.py "$out/codec-inputs" > "$out/codecs-opencv.json"
 echo "wrote $out/"
 python3 scripts/bench_report.py "$out"

@@ -26,3 +26,20 @@ for build in ("default", "tuned"):
         reference = mine[("memcpy", key[1], key[2])] if ref is None else anchors[ref]
         ratio = value / reference
         print(f"  {label:48s} {value:8.0f} {reference:10.0f} {ratio:7.2f} {goal:6.1f} {'met' if ratio >= goal else 'MISSED'}")
+
+codecs_path = os.path.join(out, "codecs.json")
+if os.path.exists(codecs_path):
+    mine = {(r["input"], r["name"]): r for r in json.load(open(codecs_path))}
+    cv = {(r["input"], r["name"]): r for r in json.load(open(os.path.join(out, "codecs-opencv.json")))}
+    print("\ncodecs, one thread, same pixels (default build)")
+    print(f"  {'row':44s} {'ours':>7s} {'OpenCV':>7s} {'ratio':>6s}  size ours/OpenCV")
+    pairs = [("png-decode-fast", "opencv-png-decode-default"), ("png-encode-fast", "opencv-png-encode-default"),
+             ("png-encode-balanced", "opencv-png-encode-l6"), ("jpeg-encode-q90", "opencv-jpeg-encode-q90"),
+             ("jpeg-decode-q90", "opencv-jpeg-decode-q90")]
+    for source in ("gray", "rgb", "edges"):
+        for ours_name, cv_name in pairs:
+            if (source, ours_name) not in mine or (source, cv_name) not in cv:
+                continue
+            a, b = mine[(source, ours_name)], cv[(source, cv_name)]
+            size = f"{a['size_ratio'] / b['size_ratio']:.3f}" if a.get("size_ratio") and b.get("size_ratio") else ""
+            print(f"  {source + ' ' + ours_name + ' vs ' + cv_name.replace('opencv-', ''):44s} {a['mps']:7.1f} {b['mps']:7.1f} {a['mps'] / b['mps']:6.2f}  {size}")

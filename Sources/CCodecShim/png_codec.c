@@ -179,6 +179,8 @@ ccodec_status ccodec_png_encode(const uint8_t *pixels, size_t stride, int width,
     png_set_write_fn(png, &buffer, write_to_memory, flush_nothing);
     png_set_compression_level(png, options.level);
     png_set_compression_strategy(png, options.strategy);
+    png_set_compression_buffer_size(png, 1u << 20);
+    png_set_compression_mem_level(png, 9);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, options.filters);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, color, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);

@@ -16,11 +16,14 @@ extension Sobel {
                   swift run -c release sobel bench
                   swift run -c release -Xswiftc -target-cpu -Xswiftc znver4 sobel bench --json
                   sobel bench --sizes 1920x1080 --threads 1 --runs 5
+                  sobel bench --codecs --json
                 """
         )
 
         @Option(help: ArgumentHelp("Image sizes, comma-separated.", valueName: "WxH,..."))
-        var sizes: String = "1920x1080,4096x4096,8192x8192"
+        var sizes: String = Self.defaultSizes
+
+        static let defaultSizes = "1920x1080,4096x4096,8192x8192"
 
         @Option(help: ArgumentHelp("Thread counts, comma-separated (default: 1 and every core).", valueName: "n,..."))
         var threads: String?
@@ -33,6 +36,14 @@ extension Sobel {
 
         @Flag(help: "Print a JSON array instead of a table.")
         var json = false
+
+        @Flag(help: "Measure the PNG and JPEG codecs instead of the filters (one thread; sizes default to 4096x4096).")
+        var codecs = false
+
+        @Option(name: .customLong("save-inputs"), help: ArgumentHelp(
+            "With --codecs, also write the inputs as gray.pgm, rgb.ppm and edges.pgm into this folder, so other tools can be measured on the same pixels.",
+            valueName: "dir"))
+        var saveInputs: String?
 
         func validate() throws {
             guard runs >= 3 else { throw ValidationError("--runs must be at least 3") }
@@ -65,9 +76,15 @@ extension Sobel {
             let source = try ImageCodec.decode(Array(data))
             guard source.channels == 3 else { throw CommandFailure(message: "\(photo): an RGB photo is needed") }
             var results: [BenchResult] = []
-            for size in try parsedSizes() {
+            for size in try codecs && sizes == Self.defaultSizes ? [TileSize(argument: "4096x4096")!] : parsedSizes() {
                 let rgb = try PhotoMosaic.rgb(from: source, width: size.width, height: size.height)
                 let gray = try Pipeline([.gray]).run(on: rgb)
+                if codecs {
+                    let bench = CodecBench(runs: runs)
+                    if let saveInputs { try bench.save(gray: gray, rgb: rgb, into: saveInputs) }
+                    results += try bench.measure(gray: gray, rgb: rgb)
+                    continue
+                }
                 for threadCount in try parsedThreads() {
                     let timer = BenchTimer(width: size.width, height: size.height, threads: threadCount, runs: runs)
                     let memcpy = timer.measure("memcpy") { ParallelCopy.copy(gray, threads: threadCount) }

@@ -13,10 +13,15 @@ struct BenchResult: Codable {
     /// `mps` divided by the memcpy row of the same size and threads, when there is one.
     let ratioToMemcpy: Double?
     let runs: Int
+    /// Codec rows: the input (`gray`, `rgb` or `edges`).
+    var input: String?
+    /// Encoder rows: output bytes divided by raw pixel bytes.
+    var sizeRatio: Double?
 
     enum CodingKeys: String, CodingKey {
-        case name, width, height, threads, mps, runs
+        case name, width, height, threads, mps, runs, input
         case ratioToMemcpy = "ratio_to_memcpy"
+        case sizeRatio = "size_ratio"
     }
 
     static func json(_ results: [BenchResult]) -> String {
@@ -26,13 +31,22 @@ struct BenchResult: Codable {
     }
 
     static func table(_ results: [BenchResult]) -> String {
-        var lines = ["size        threads  kernel       MP/s (median)   × memcpy"]
+        let codecs = results.contains { $0.input != nil }
+        var lines = [codecs ? "size        input  row                   MP/s (median)   size/raw"
+                            : "size        threads  kernel       MP/s (median)   × memcpy"]
         for r in results {
             let size = "\(r.width)x\(r.height)".padding(toLength: 12, withPad: " ", startingAt: 0)
-            let name = r.name.padding(toLength: 12, withPad: " ", startingAt: 0)
             let mps = String(format: "%13.0f", r.mps)
-            let ratio = r.ratioToMemcpy.map { String(format: "%10.2f", $0) } ?? "         –"
-            lines.append("\(size)\(String(format: "%7d", r.threads))  \(name)\(mps)  \(ratio)")
+            if codecs {
+                let input = (r.input ?? "").padding(toLength: 7, withPad: " ", startingAt: 0)
+                let name = r.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                let ratio = r.sizeRatio.map { String(format: "%10.3f", $0) } ?? "         –"
+                lines.append("\(size)\(input)\(name)\(mps)  \(ratio)")
+            } else {
+                let name = r.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                let ratio = r.ratioToMemcpy.map { String(format: "%10.2f", $0) } ?? "         –"
+                lines.append("\(size)\(String(format: "%7d", r.threads))  \(name)\(mps)  \(ratio)")
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -58,7 +72,7 @@ struct BenchTimer {
         let median = seconds[count / 2]
         let mps = Double(width * height) / median / 1e6
         return BenchResult(name: name, width: width, height: height, threads: threads, mps: mps,
-                           ratioToMemcpy: reference.map { mps / $0.mps }, runs: count)
+                           ratioToMemcpy: reference.map { mps / $0.mps }, runs: count, input: nil, sizeRatio: nil)
     }
 }
 
