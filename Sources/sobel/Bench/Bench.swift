@@ -31,6 +31,9 @@ extension Sobel {
         @Option(help: "Timed runs per row (the median is reported); at least 3.")
         var runs: Int = 9
 
+        @Option(help: "Passes over all rows of one size and thread count; each row reports the median of its pass medians.")
+        var passes: Int = 3
+
         @Option(help: "An RGB PPM photo to build the inputs from.")
         var photo: String = "Fixtures/photos/photo-1001x701.ppm"
 
@@ -47,6 +50,7 @@ extension Sobel {
 
         func validate() throws {
             guard runs >= 3 else { throw ValidationError("--runs must be at least 3") }
+            guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
             _ = try parsedSizes()
             _ = try parsedThreads()
         }
@@ -86,28 +90,44 @@ extension Sobel {
                     continue
                 }
                 for threadCount in try parsedThreads() {
-                    let timer = BenchTimer(width: size.width, height: size.height, threads: threadCount, runs: runs)
-                    let memcpy = timer.measure("memcpy") { ParallelCopy.copy(gray, threads: threadCount) }
-                    results.append(memcpy)
-                    var output = try Image(width: size.width, height: size.height, format: .gray8)
-                    for (name, pipeline, input) in [("l1", "gray,sobel:l1", gray), ("l2", "gray,sobel:l2", gray),
-                                                    ("classic", "gray,sobel:classic", gray), ("rgb-l1", "gray,sobel:l1", rgb)] {
-                        let pipeline = try Pipeline(parsing: pipeline)
-                        results.append(timer.measure(name, reference: memcpy) {
-                            try! pipeline.run(on: input, into: &output, threads: threadCount)
-                        })
-                    }
-                    if threadCount == 1 {
-                        results.append(timer.measure("scalar-l1", reference: memcpy, runs: 3) {
-                            let (gx, gy) = ScalarReference.derivatives(gray)
-                            _ = ScalarReference.magnitude(gx: gx, gy: gy, .l1)
-                        })
-                        try verifyExactness(gray: gray, rgb: rgb)
-                    }
+                    results += try kernelRows(gray: gray, rgb: rgb, threads: threadCount)
+                    if threadCount == 1 { try verifyExactness(gray: gray, rgb: rgb) }
                     if !json { FileHandle.standardError.write(Data("measured \(size.width)x\(size.height) T\(threadCount)\n".utf8)) }
                 }
             }
             print(json ? BenchResult.json(results) : BenchResult.table(results))
+        }
+
+        /// memcpy and every kernel row, interleaved over `passes` passes so that drift on a shared
+        /// machine hits all rows alike; the scalar reference runs once, at 1 thread.
+        func kernelRows(gray: Image, rgb: Image, threads: Int) throws -> [BenchResult] {
+            let timer = BenchTimer(width: gray.width, height: gray.height, threads: threads, runs: runs)
+            var output = try Image(width: gray.width, height: gray.height, format: .gray8)
+            var cases: [(String, () -> Void)] = [("memcpy", { ParallelCopy.copy(gray, threads: threads) })]
+            for (name, text, input) in [("l1", "gray,sobel:l1", gray), ("l2", "gray,sobel:l2", gray),
+                                        ("classic", "gray,sobel:classic", gray), ("rgb-l1", "gray,sobel:l1", rgb)] {
+                let pipeline = try Pipeline(parsing: text)
+                cases.append((name, { try! pipeline.run(on: input, into: &output, threads: threads) }))
+            }
+            var medians = [[Double]](repeating: [], count: cases.count)
+            for _ in 0..<passes {
+                for (index, (name, body)) in cases.enumerated() { medians[index].append(timer.measure(name, body).mps) }
+            }
+            let memcpy = medians[0].sorted()[passes / 2]
+            var rows = cases.indices.map { index in
+                let mps = medians[index].sorted()[passes / 2]
+                return BenchResult(name: cases[index].0, width: gray.width, height: gray.height, threads: threads, mps: mps,
+                                   ratioToMemcpy: index == 0 ? nil : mps / memcpy, runs: runs * passes, input: nil, sizeRatio: nil)
+            }
+            if threads == 1 {
+                var scalar = timer.measure("scalar-l1", runs: 3) {
+                    let (gx, gy) = ScalarReference.derivatives(gray)
+                    _ = ScalarReference.magnitude(gx: gx, gy: gy, .l1)
+                }
+                scalar.ratioToMemcpy = scalar.mps / memcpy
+                rows.append(scalar)
+            }
+            return rows
         }
 
         /// The figures only count if this (optimised) build is exact: compare with the scalar reference.

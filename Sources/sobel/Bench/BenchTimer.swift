@@ -11,7 +11,7 @@ struct BenchResult: Codable {
     /// Median megapixels per second.
     let mps: Double
     /// `mps` divided by the memcpy row of the same size and threads, when there is one.
-    let ratioToMemcpy: Double?
+    var ratioToMemcpy: Double?
     let runs: Int
     /// Codec rows: the input (`gray`, `rgb` or `edges`).
     var input: String?
@@ -59,7 +59,7 @@ struct BenchTimer {
     let threads: Int
     let runs: Int
 
-    func measure(_ name: String, reference: BenchResult? = nil, runs: Int? = nil, _ body: () -> Void) -> BenchResult {
+    func measure(_ name: String, runs: Int? = nil, _ body: () -> Void) -> BenchResult {
         let count = runs ?? self.runs
         body()  // warm-up: page faults, caches
         var seconds: [Double] = []
@@ -72,7 +72,7 @@ struct BenchTimer {
         let median = seconds[count / 2]
         let mps = Double(width * height) / median / 1e6
         return BenchResult(name: name, width: width, height: height, threads: threads, mps: mps,
-                           ratioToMemcpy: reference.map { mps / $0.mps }, runs: count, input: nil, sizeRatio: nil)
+                           ratioToMemcpy: nil, runs: count, input: nil, sizeRatio: nil)
     }
 }
 
