@@ -1,3 +1,4 @@
+import Foundation
 import SobelCore
 
 /// An encoded image format, detected from magic bytes, never from a file name or content type.
@@ -76,13 +77,15 @@ public enum ImageCodec {
     ///   - options: Limits (checked before any pixel buffer is allocated) and EXIF handling.
     /// - Returns: A gray, RGB or RGBA image.
     /// - Throws: ``CodecError``.
-    public static func decode(_ data: [UInt8], options: DecodeOptions = DecodeOptions()) throws -> Image {
-        try options.limits.check(byteCount: data.count)
-        switch ImageFormat.detect(data) {
-        case .pnm: return try PNM.decode(data, limits: options.limits)
-        case .png: return try PNG.decode(data, limits: options.limits)
-        case .jpeg: return try JPEG.decode(data, limits: options.limits, applyOrientation: options.applyOrientation)
-        case nil: throw data.isEmpty ? CodecError.empty : CodecError.notAnImage
+    public static func decode(_ data: some ContiguousBytes, options: DecodeOptions = DecodeOptions()) throws -> Image {
+        try data.withUnsafeBytes { bytes in
+            try options.limits.check(byteCount: bytes.count)
+            switch ImageFormat.detect(bytes) {
+            case .pnm: return try PNM.decode(bytes, limits: options.limits)
+            case .png: return try PNG.decode(bytes, limits: options.limits)
+            case .jpeg: return try JPEG.decode(bytes, limits: options.limits, applyOrientation: options.applyOrientation)
+            case nil: throw bytes.isEmpty ? CodecError.empty : CodecError.notAnImage
+            }
         }
     }
 

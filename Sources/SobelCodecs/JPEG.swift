@@ -1,4 +1,5 @@
 import CCodecShim
+import Foundation
 import SobelCore
 
 /// JPEG through libjpeg-turbo (the setjmp error path and message capture live in the C shim).
@@ -14,12 +15,12 @@ public enum JPEG {
     ///   - applyOrientation: Whether to turn the image as its EXIF orientation says (1–8).
     /// - Returns: The decoded image, right side up when `applyOrientation` is set.
     /// - Throws: ``CodecError``.
-    public static func decode(_ data: [UInt8], limits: DecodeLimits = .default, applyOrientation: Bool = true) throws -> Image {
-        try limits.check(byteCount: data.count)
-        return try data.withUnsafeBufferPointer { buffer in
+    public static func decode(_ data: some ContiguousBytes, limits: DecodeLimits = .default, applyOrientation: Bool = true) throws -> Image {
+        try data.withUnsafeBytes { buffer in
+            try limits.check(byteCount: buffer.count)
             var reader: OpaquePointer?
             var header = ccodec_header()
-            let status = ccodec_jpeg_open(buffer.baseAddress, buffer.count, &reader, &header)
+            let status = ccodec_jpeg_open(buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count, &reader, &header)
             guard status == CCODEC_OK else { throw CodecError(status: status, message: header.messageText) }
             defer { ccodec_jpeg_close(reader) }
             try limits.check(width: Int(header.width), height: Int(header.height))

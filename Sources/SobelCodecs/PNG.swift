@@ -1,4 +1,5 @@
 import CCodecShim
+import Foundation
 import SobelCore
 
 /// PNG through libpng's full API (the setjmp error path lives in the C shim).
@@ -11,10 +12,12 @@ public enum PNG {
     /// Width and height from the `IHDR` chunk, read straight from the bytes, or `nil` if there is none.
     /// - Parameter data: The file's first 24 bytes or more.
     /// - Returns: The declared size.
-    public static func declaredSize(_ data: [UInt8]) -> (width: Int, height: Int)? {
-        guard data.count >= 24, ImageFormat.detect(data) == .png, Array(data[12..<16]) == Array("IHDR".utf8) else { return nil }
-        func word(_ at: Int) -> Int { data[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
-        return (word(16), word(20))
+    public static func declaredSize(_ data: some ContiguousBytes) -> (width: Int, height: Int)? {
+        data.withUnsafeBytes { bytes in
+            guard bytes.count >= 24, ImageFormat.detect(bytes) == .png, Array(bytes[12..<16]) == Array("IHDR".utf8) else { return nil }
+            func word(_ at: Int) -> Int { bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+            return (word(16), word(20))
+        }
     }
 
     /// Decodes a PNG.
@@ -23,13 +26,14 @@ public enum PNG {
     ///   - limits: Checked against the header before any pixel buffer is allocated.
     /// - Returns: A gray, RGB or RGBA image.
     /// - Throws: ``CodecError``.
-    public static func decode(_ data: [UInt8], limits: DecodeLimits = .default) throws -> Image {
-        try limits.check(byteCount: data.count)
-        if let size = declaredSize(data) { try limits.check(width: size.width, height: size.height) }
-        return try data.withUnsafeBufferPointer { buffer in
+    public static func decode(_ data: some ContiguousBytes, limits: DecodeLimits = .default) throws -> Image {
+        try data.withUnsafeBytes { buffer in
+            try limits.check(byteCount: buffer.count)
+            if let size = declaredSize(buffer) { try limits.check(width: size.width, height: size.height) }
             var reader: OpaquePointer?
             var header = ccodec_header()
-            let status = ccodec_png_open(buffer.baseAddress, buffer.count, UInt32(PlaneLimits.maxSide), &reader, &header)
+            let status = ccodec_png_open(buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count,
+                                         UInt32(PlaneLimits.maxSide), &reader, &header)
             guard status == CCODEC_OK else {
                 if status == CCODEC_CORRUPT && header.messageText.contains("signature") { throw CodecError.notAnImage }
                 throw CodecError(status: status, message: header.messageText)

@@ -1,3 +1,4 @@
+import Foundation
 import SobelCore
 
 /// Binary Netpbm: PGM (`P5`, gray) and PPM (`P6`, RGB), 8- or 16-bit. 16-bit samples keep their high byte.
@@ -17,7 +18,11 @@ public enum PNM {
     ///   - limits: Checked against the header before pixels are allocated.
     /// - Returns: A gray or RGB image.
     /// - Throws: ``CodecError``.
-    public static func decode(_ data: [UInt8], limits: DecodeLimits = .default) throws -> Image {
+    public static func decode(_ bytes: some ContiguousBytes, limits: DecodeLimits = .default) throws -> Image {
+        try bytes.withUnsafeBytes { try decode(raw: $0, limits: limits) }
+    }
+
+    private static func decode(raw data: UnsafeRawBufferPointer, limits: DecodeLimits) throws -> Image {
         try limits.check(byteCount: data.count)
         guard matches(data) else { throw CodecError.notAnImage }
         var position = 2
@@ -53,10 +58,7 @@ public enum PNM {
         guard data.count - position >= needed else { throw CodecError.truncated }
         var image = try Image(width: width, height: height, channels: channels)
         image.withUnsafeMutableRows { out, _ in
-            data.withUnsafeBufferPointer { source in
-                let samples = source.baseAddress! + position
-                for i in 0..<(width * height * channels) { out[i] = samples[i * bytesPerSample] }
-            }
+            for i in 0..<(width * height * channels) { out[i] = data[position + i * bytesPerSample] }
         }
         return image
     }
