@@ -21,7 +21,8 @@ let package = Package(
         .target(name: "SobelCore", swiftSettings: swiftSettings),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
-        .target(name: "CCodecShim", dependencies: ["CPNG", "CJPEG"]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(name: "CCodecShim", dependencies: ["CPNG", "CJPEG", "CZlib"]),
         .target(name: "SobelCodecs", dependencies: ["SobelCore", "CCodecShim"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "sobel",

@@ -29,7 +29,7 @@ for build in ("default", "tuned"):
 
 codecs_path = os.path.join(out, "codecs.json")
 if os.path.exists(codecs_path):
-    mine = {(r["input"], r["name"]): r for r in json.load(open(codecs_path))}
+    mine = {(r["input"], r["name"]): r for r in json.load(open(codecs_path)) if r["threads"] == 1}
     cv = {(r["input"], r["name"]): r for r in json.load(open(os.path.join(out, "codecs-opencv.json")))}
     print("\ncodecs, one thread, same pixels (default build)")
     print(f"  {'row':44s} {'ours':>7s} {'OpenCV':>7s} {'ratio':>6s}  size ours/OpenCV")

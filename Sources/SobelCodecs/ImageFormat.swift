@@ -89,17 +89,32 @@ public enum ImageCodec {
         }
     }
 
-    /// Encodes an image.
+    /// Encodes an image, handing the file's bytes to `sink` in order.
     /// - Parameters:
     ///   - image: Any 8-bit image.
     ///   - options: The format and its settings.
-    /// - Returns: The file's bytes.
-    /// - Throws: ``CodecError/cannotEncode(_:)``.
-    public static func encode(_ image: Image, options: EncodeOptions) throws -> [UInt8] {
+    ///   - threads: Threads for encoders that can use them (PNG).
+    ///   - sink: Receives consecutive pieces of the file.
+    /// - Throws: ``CodecError``, or what `sink` throws.
+    public static func encode(_ image: Image, options: EncodeOptions, threads: Int = 1,
+                              to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         switch options {
-        case .pnm: PNM.encode(image)
-        case .png(let settings): try PNG.encode(image, options: settings)
-        case .jpeg(let quality): try JPEG.encode(image, quality: quality)
+        case .pnm: try PNM.encode(image).withUnsafeBytes(sink)
+        case .png(let settings): try PNG.encode(image, options: settings, threads: threads, to: sink)
+        case .jpeg(let quality): try JPEG.encode(image, quality: quality).withUnsafeBytes(sink)
         }
+    }
+
+    /// Encodes an image into memory.
+    /// - Parameters:
+    ///   - image: Any 8-bit image.
+    ///   - options: The format and its settings.
+    ///   - threads: Threads for encoders that can use them (PNG).
+    /// - Returns: The file's bytes.
+    /// - Throws: ``CodecError``.
+    public static func encode(_ image: Image, options: EncodeOptions, threads: Int = 1) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try encode(image, options: options, threads: threads) { bytes.append(contentsOf: $0) }
+        return bytes
     }
 }

@@ -50,21 +50,29 @@ public enum PNG {
         }
     }
 
-    /// Encodes a gray, RGB or RGBA image.
+    /// Encodes a gray, RGB or RGBA image, handing the file's bytes to `sink` in order as they are ready.
     /// - Parameters:
     ///   - image: Any 8-bit image.
     ///   - options: Compression level, strategy and row filter.
+    ///   - threads: Strips deflated at once; the output is a valid PNG for any count.
+    ///   - sink: Receives consecutive pieces of the file.
+    /// - Throws: ``CodecError``, or what `sink` throws.
+    public static func encode(_ image: Image, options: PNGEncodeOptions = .default, threads: Int = 1,
+                              to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try PNGWriter(image: image, options: options, threads: threads).write(to: sink)
+    }
+
+    /// Encodes a gray, RGB or RGBA image into memory.
+    /// - Parameters:
+    ///   - image: Any 8-bit image.
+    ///   - options: Compression level, strategy and row filter.
+    ///   - threads: Strips deflated at once.
     /// - Returns: The PNG file's bytes.
-    /// - Throws: ``CodecError/cannotEncode(_:)``.
-    public static func encode(_ image: Image, options: PNGEncodeOptions = .default) throws -> [UInt8] {
-        let settings = ccodec_png_options(level: Int32(options.level), strategy: Int32(options.strategy.rawValue),
-                                          filters: Int32(options.filter.libpngBits))
-        return try image.withUnsafeRows { pixels, stride in
-            try encodedBytes { output, size, message in
-                ccodec_png_encode(pixels, stride, Int32(image.width), Int32(image.height), Int32(image.channels),
-                                  settings, output, size, message)
-            }
-        }
+    /// - Throws: ``CodecError``.
+    public static func encode(_ image: Image, options: PNGEncodeOptions = .default, threads: Int = 1) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try encode(image, options: options, threads: threads) { bytes.append(contentsOf: $0) }
+        return bytes
     }
 }
 
@@ -109,7 +117,7 @@ public struct PNGEncodeOptions: Hashable, Sendable, Codable {
         self.filter = filter
     }
 
-    /// Tuned for edge maps, which are mostly dark: fast, and small on such images.
+    /// Tuned for edge maps, which are mostly dark runs: level 1, `Z_RLE`, the Sub filter.
     public static let fast = PNGEncodeOptions(level: 1, strategy: .rle, filter: .sub)
     /// A middle setting for photos.
     public static let balanced = PNGEncodeOptions(level: 6, strategy: .default, filter: .adaptive)

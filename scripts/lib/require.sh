@@ -1,7 +1,7 @@
 # Shared checks for the scripts: fail early, with a message that says what to do.
 
-# The Debian packages the build needs: libpng and libjpeg-turbo headers, found through pkg-config.
-SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev"
+# The Debian packages the build needs: libpng, libjpeg-turbo and zlib headers, found through pkg-config.
+SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev zlib1g-dev"
 
 require_swift() {
     if ! command -v swift >/dev/null 2>&1; then

@@ -49,9 +49,18 @@ typedef struct {
     int filters;              // PNG_FILTER_* bits (PNG_NO_FILTERS, PNG_FILTER_SUB, PNG_ALL_FILTERS, ...)
 } ccodec_png_options;
 
-/// Encodes 8-bit gray, RGB or RGBA rows. On success `*output` is malloc'ed; free it with `ccodec_free`.
-ccodec_status ccodec_png_encode(const uint8_t *pixels, size_t stride, int width, int height, int channels,
-                                ccodec_png_options options, uint8_t **output, size_t *output_size, char *message);
+
+/// Filters and deflates `height` rows into a raw deflate segment of a PNG IDAT stream. `row_above` is
+/// the row before the strip (NULL for the first strip), for the Up, Average and Paeth filters. All
+/// strips but the last end with Z_SYNC_FLUSH; the last (`last` != 0) ends the stream. `*adler` is the
+/// Adler-32 of the strip's filtered bytes; join strips with `ccodec_adler32_combine`. On success
+/// `*output` is malloc'ed; free it with `ccodec_free`.
+ccodec_status ccodec_png_deflate_strip(const uint8_t *rows, size_t stride, const uint8_t *row_above,
+                                       int width, int height, int channels, ccodec_png_options options, int last,
+                                       uint8_t **output, size_t *output_size, uint32_t *adler, char *message);
+uint32_t ccodec_adler32_combine(uint32_t first, uint32_t second, size_t second_length);
+/// CRC-32 as PNG chunks use it; `bytes == NULL` gives the initial value.
+uint32_t ccodec_crc32(uint32_t crc, const uint8_t *bytes, size_t count);
 
 // MARK: JPEG
 

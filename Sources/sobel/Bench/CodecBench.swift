@@ -2,8 +2,9 @@ import Foundation
 import SobelCodecs
 import SobelCore
 
-/// `sobel bench --codecs`: PNG and JPEG speed, and PNG size as a fraction of the raw pixels,
-/// on gray and RGB photo mosaics and on an edge map (what `filter` writes).
+/// `sobel bench --codecs`: PNG and JPEG speed (one thread, plus PNG encoding on every core), and
+/// PNG size as a fraction of the raw pixels, on gray and RGB photo mosaics and on an edge map (what
+/// `filter` writes).
 struct CodecBench {
     let runs: Int
 
@@ -33,6 +34,13 @@ struct CodecBench {
                 var decode = timer.measure("png-decode-\(preset)") { _ = try! PNG.decode(encoded) }
                 decode.input = label
                 results.append(decode)
+            }
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            if cores > 1 {
+                var parallel = BenchTimer(width: image.width, height: image.height, threads: cores, runs: runs)
+                    .measure("png-encode-fast") { _ = try! PNG.encode(image, options: .fast, threads: cores) }
+                parallel.input = label
+                results.append(parallel)
             }
             guard label != "edges" else { continue }
             var jpeg: [UInt8] = []

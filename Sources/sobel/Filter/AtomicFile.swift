@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// Writes files whole or not at all: bytes go to a hidden temporary file in the same folder, which is
@@ -7,14 +8,15 @@ import Synchronization
 enum AtomicFile {
     private static let pending = Mutex<Set<String>>([])
 
-    /// Writes `bytes` to `path`, creating parent folders.
+    /// Writes a file produced piece by piece by `content`, creating parent folders.
     /// - Parameters:
-    ///   - bytes: The whole file.
     ///   - path: The destination.
     ///   - overwrite: Whether an existing file may be replaced.
     ///   - shouldCommit: Asked after the bytes are on disk; `false` abandons the write (e.g. after Ctrl-C).
+    ///   - content: Calls its argument with consecutive pieces of the file.
     /// - Returns: Whether the file was written.
-    static func write(_ bytes: [UInt8], to path: String, overwrite: Bool, shouldCommit: () -> Bool) throws -> Bool {
+    static func write(to path: String, overwrite: Bool, shouldCommit: () -> Bool,
+                      content: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> Bool {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -24,7 +26,12 @@ enum AtomicFile {
             _ = pending.withLock { $0.remove(temporary) }
             unlink(temporary)
         }
-        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        do {
+            defer { close(descriptor) }
+            try content { try FileDescriptorOutput.writeAll($0, to: descriptor) }
+        }
         guard shouldCommit() else { return false }
         if overwrite {
             guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
@@ -47,5 +54,20 @@ enum AtomicFile {
     struct OutputExists: Error, CustomStringConvertible {
         let path: String
         var description: String { "\(path) exists (use --overwrite to replace it)" }
+    }
+}
+
+/// Whole-buffer writes to a file descriptor, retrying short writes and EINTR.
+enum FileDescriptorOutput {
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+            offset += written
+        }
     }
 }

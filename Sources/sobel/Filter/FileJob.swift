@@ -42,20 +42,18 @@ struct FileJob: Sendable {
             if case .file(let path) = target, !settings.overwrite, FileManager.default.fileExists(atPath: path) {
                 throw AtomicFile.OutputExists(path: path)
             }
-            let image = try autoreleasedDecode()
-            outcome.width = image.width
-            outcome.height = image.height
-            let plan = try settings.tile.map {
-                try TilePlan(width: image.width, height: image.height, tileWidth: $0.width, tileHeight: $0.height, halo: settings.pipeline.halo)
+            let edges = try filtered(&outcome)  // the decoded input is released before encoding
+            let options = try settings.encodeOptions(target)
+            let encode = { (sink: (UnsafeRawBufferPointer) throws -> Void) in
+                try ImageCodec.encode(edges, options: options, threads: settings.threadsPerImage, to: sink)
             }
-            let edges = try settings.pipeline.run(on: image, plan: plan, threads: settings.threadsPerImage)
-            let bytes = try ImageCodec.encode(edges, options: settings.encodeOptions(target))
             switch target {
             case .standardOutput:
                 guard !isCancelled() else { return FileOutcome(input: input, output: nil, status: .cancelled) }
-                try FileHandle.standardOutput.write(contentsOf: bytes)
+                let bytes = try ImageCodec.encode(edges, options: options, threads: settings.threadsPerImage)
+                try bytes.withUnsafeBytes { try FileDescriptorOutput.writeAll($0, to: STDOUT_FILENO) }
             case .file(let path):
-                guard try AtomicFile.write(bytes, to: path, overwrite: settings.overwrite, shouldCommit: { !isCancelled() }) else {
+                guard try AtomicFile.write(to: path, overwrite: settings.overwrite, shouldCommit: { !isCancelled() }, content: encode) else {
                     return FileOutcome(input: input, output: nil, status: .cancelled)
                 }
             }
@@ -65,6 +63,17 @@ struct FileJob: Sendable {
         }
         outcome.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return outcome
+    }
+
+    /// Decodes and filters the input, recording its size; only the edge map outlives this call.
+    private func filtered(_ outcome: inout FileOutcome) throws -> Image {
+        let image = try autoreleasedDecode()
+        outcome.width = image.width
+        outcome.height = image.height
+        let plan = try settings.tile.map {
+            try TilePlan(width: image.width, height: image.height, tileWidth: $0.width, tileHeight: $0.height, halo: settings.pipeline.halo)
+        }
+        return try settings.pipeline.run(on: image, plan: plan, threads: settings.threadsPerImage)
     }
 
     /// Reads and decodes the input; the encoded bytes are released before filtering starts.
