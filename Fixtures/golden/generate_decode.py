@@ -22,7 +22,7 @@ def fnv1a64(data: bytes) -> str:
 
 paths = sorted(glob.glob(os.path.join(FIXTURES, "pngsuite", "[!x]*.png"))) + [os.path.join(FIXTURES, "jpeg", "monkey16.png")]
 paths += [os.path.join(FIXTURES, "jpeg", name) for name in
-          ("testorig.jpg", "testimgint.jpg", "testimgari.jpg", "progressive.jpg", "restart.jpg", "gray.jpg", "cmyk.jpg")]
+          ("testorig.jpg", "testimgint.jpg", "testimgari.jpg", "progressive.jpg", "restart.jpg", "gray.jpg", "cmyk.jpg", "ycck.jpg")]
 out = {}
 for path in paths:
     bgr = cv2.imread(path, cv2.IMREAD_COLOR)

@@ -19,7 +19,7 @@ import Testing
     }
 
     /// Every JPEG fixture decodes to exactly what OpenCV's imread gives (compared after gray conversion).
-    @Test(arguments: ["testorig.jpg", "testimgint.jpg", "testimgari.jpg", "progressive.jpg", "restart.jpg", "gray.jpg", "cmyk.jpg"])
+    @Test(arguments: ["testorig.jpg", "testimgint.jpg", "testimgari.jpg", "progressive.jpg", "restart.jpg", "gray.jpg", "cmyk.jpg", "ycck.jpg"])
     func decodesLikeOpenCV(_ name: String) throws {
         let image = try JPEG.decode(CodecFixtures.bytes("jpeg/\(name)"))
         let expected = try #require(DecodeDigests.shared.images["jpeg/\(name)"])
@@ -27,7 +27,7 @@ import Testing
         #expect(digest(try Pipeline([.gray]).run(on: image)) == expected.gray)
     }
 
-    @Test(arguments: ["testimgint.jpg", "testimgari.jpg", "progressive.jpg", "restart.jpg", "cmyk.jpg", "gray.jpg"])
+    @Test(arguments: ["testimgint.jpg", "testimgari.jpg", "progressive.jpg", "restart.jpg", "cmyk.jpg", "ycck.jpg", "gray.jpg"])
     func variantsDecodeCloseToTheOriginal(_ name: String) throws {
         let decoded = try JPEG.decode(CodecFixtures.bytes("jpeg/\(name)"))
         let reference = try PNM.decode(CodecFixtures.bytes("jpeg/testorig.ppm"))
