@@ -24,27 +24,28 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CCodecShim", dependencies: ["CPNG", "CJPEG", "CZlib"]),
         .target(name: "SobelCodecs", dependencies: ["SobelCore", "CCodecShim"], swiftSettings: swiftSettings),
+        .target(name: "SobelTestSupport", dependencies: ["SobelCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "sobel",
             dependencies: [
-                "SobelCore", "SobelCodecs",
+                "SobelCore", "SobelCodecs", "SobelTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SobelCoreTests",
-            dependencies: ["SobelCore", "SobelCodecs"],
+            dependencies: ["SobelCore", "SobelCodecs", "SobelTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SobelCodecsTests",
-            dependencies: ["SobelCodecs", "SobelCore"],
+            dependencies: ["SobelCodecs", "SobelCore", "SobelTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SobelCLITests",
-            dependencies: ["sobel", "SobelCore", "SobelCodecs"],
+            dependencies: ["sobel", "SobelCore", "SobelCodecs", "SobelTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import SobelCodecs
 import SobelCore
+import SobelTestSupport
 import Testing
 
 /// The 18 EXIF orientation examples: all come out right side up, 1800×1200 or 1200×1800.

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import SobelCodecs
+import SobelTestSupport
 import Testing
 
 /// Corrupt variants of the fixtures: each either decodes or throws a `CodecError`, within a time

@@ -1,6 +1,7 @@
 import Foundation
 import SobelCodecs
 import SobelCore
+import SobelTestSupport
 import Testing
 
 @Suite struct JPEGTests {

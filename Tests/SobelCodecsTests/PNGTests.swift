@@ -1,6 +1,7 @@
 import Foundation
 @testable import SobelCodecs
 import SobelCore
+import SobelTestSupport
 import Testing
 
 @Suite struct PNGTests {

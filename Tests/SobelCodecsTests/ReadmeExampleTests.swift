@@ -1,6 +1,7 @@
 import Foundation
 import SobelCodecs
 import SobelCore
+import SobelTestSupport
 import Testing
 
 /// The README's library example, line for line, on a fixture.

@@ -1,4 +1,5 @@
 import SobelCore
+import SobelTestSupport
 import Testing
 
 /// Every operation, bit for bit against OpenCV 5.0's outputs (Fixtures/golden, made by generate.py).

@@ -1,4 +1,5 @@
 @testable import SobelCore
+import SobelTestSupport
 import Testing
 
 /// The SIMD kernels equal the scalar reference on random images of random sizes.

@@ -1,5 +1,6 @@
 import Foundation
 import SobelCore
+import SobelTestSupport
 import Testing
 
 @Suite struct PipelineTextTests {

@@ -1,4 +1,5 @@
 import SobelCore
+import SobelTestSupport
 import Testing
 
 /// Tiled output equals whole-image output, bit for bit, for every plan, border and pipeline.

@@ -1,4 +1,5 @@
 import SobelCore
+import SobelTestSupport
 
 /// Benchmark inputs made of real photo content: 512×512 crops of a photo, randomly placed and
 /// flipped, plus seeded noise (σ≈2, like sensor noise) so no two tiles repeat exactly.
@@ -11,7 +12,7 @@ enum PhotoMosaic {
     ///   - seed: Makes the layout and noise repeatable.
     /// - Returns: The RGB mosaic.
     static func rgb(from photo: Image, width: Int, height: Int, seed: UInt64 = 20261122) throws -> Image {
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var canvas = try Image(width: width, height: height, format: .rgb8)
         let tile = min(512, photo.width, photo.height)
         canvas.withUnsafeMutableRows { out, outStride in
@@ -40,17 +41,3 @@ enum PhotoMosaic {
     }
 }
 
-/// A small, fast, seeded generator (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

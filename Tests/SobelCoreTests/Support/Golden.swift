@@ -1,5 +1,6 @@
 import Foundation
 import SobelCore
+import SobelTestSupport
 import Testing
 
 /// `Fixtures/golden/golden.json`: small inputs and OpenCV 5's outputs for them.
