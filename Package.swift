@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CCodecShim", dependencies: ["CPNG", "CJPEG", "CZlib"]),
-        .target(name: "SobelCodecs", dependencies: ["SobelCore", "CCodecShim"], swiftSettings: swiftSettings),
+        .target(name: "SobelCodecs", dependencies: ["SobelCore", "CCodecShim", "CPNG", "CJPEG"], swiftSettings: swiftSettings),
         .target(name: "SobelTestSupport", dependencies: ["SobelCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "sobel",

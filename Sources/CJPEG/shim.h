@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <jpeglib.h>
 
-/// JPEG_LIB_VERSION as a function, for version checks from Swift.
-static inline int cjpeg_lib_version(void) { return JPEG_LIB_VERSION; }
+/// JPEG_LIB_VERSION (the libjpeg API level, 62 for libjpeg-turbo's default build) as a function.
+static inline int cjpeg_api_version(void) { return JPEG_LIB_VERSION; }
 
 #endif

@@ -69,3 +69,12 @@ import Testing
         #expect(try JPEG.decode(JPEG.encode(rgba)).channels == 3, "alpha is dropped")
     }
 }
+
+@Suite struct CodecLibrariesTests {
+    @Test func versionsAreReported() {
+        #expect(CodecLibraries.libpng.hasPrefix("1.6."))
+        #expect(CodecLibraries.libpngHeaders.hasPrefix("1.6."))
+        #expect(CodecLibraries.libjpegAPI >= 62)
+        #expect(CodecLibraries.summary.contains("libpng 1.6."))
+    }
+}

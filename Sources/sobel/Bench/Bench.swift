@@ -84,6 +84,7 @@ extension Sobel {
                 let rgb = try PhotoMosaic.rgb(from: source, width: size.width, height: size.height)
                 let gray = try Pipeline([.gray]).run(on: rgb)
                 if codecs {
+                    if !json { FileHandle.standardError.write(Data("codecs: \(CodecLibraries.summary)\n".utf8)) }
                     let bench = CodecBench(runs: runs)
                     if let saveInputs { try bench.save(gray: gray, rgb: rgb, into: saveInputs) }
                     results += try bench.measure(gray: gray, rgb: rgb)
