@@ -196,3 +196,23 @@ import Testing
         for name in written { #expect(throws: Never.self) { _ = try PNG.decode(Data(contentsOf: out.appendingPathComponent(name))) } }
     }
 }
+
+/// Folders that link back into themselves, and files over the byte limit.
+@Suite struct BatchFilterSafetyTests {
+    @Test func linksBackIntoTheTreeAreWalkedOnce() throws {
+        let photos = try BatchFilterTests.makeMixedFolder()
+        defer { try? FileManager.default.removeItem(at: photos.deletingLastPathComponent()) }
+        try FileManager.default.createSymbolicLink(atPath: photos.appendingPathComponent("sub/loop").path, withDestinationPath: photos.path)
+        let out = photos.deletingLastPathComponent().appendingPathComponent("edges")
+        let result = try SobelProcess.run(["filter", photos.path, "-r", "-o", out.path + "/", "--json"])
+        #expect(result.status == 1)
+        #expect(BatchFilterTests.files(under: out) == ["a.sobel.png", "b.sobel.png", "c.sobel.png", "sub/d.sobel.png", "sub/deeper/e.sobel.png"])
+        #expect(String(decoding: result.stdout, as: UTF8.self).contains("folder already walked"))
+    }
+
+    @Test func oversizedFilesAreRefusedBeforeReading() throws {
+        let result = try SobelProcess.run(["filter", "Fixtures/exif-orientation/Landscape_1.jpg", "-o", "-", "--max-bytes", "1000"])
+        #expect(result.status == 1 && result.stdout.isEmpty)
+        #expect(result.stderr.contains("Landscape_1.jpg: input of 347327 bytes exceeds the limit of 1000 bytes"), "\(result.stderr)")
+    }
+}

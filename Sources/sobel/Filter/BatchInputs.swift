@@ -66,6 +66,11 @@ struct BatchInputs {
     }
 
     private mutating func walk(folder: String, relative: String, recursive: Bool, isOutputName: (String) -> Bool, seen: inout Set<String>) {
+        // A folder reached twice (a symbolic link to a parent, say) is walked once: no endless loop.
+        guard seen.insert("folder:" + URL(fileURLWithPath: folder).resolvingSymlinksInPath().path).inserted else {
+            skipped.append((folder, "folder already walked (a link back into the tree)"))
+            return
+        }
         let entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()

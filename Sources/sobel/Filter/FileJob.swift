@@ -80,9 +80,15 @@ struct FileJob: Sendable {
     private func autoreleasedDecode() throws -> Image {
         switch input.source {
         case .file(let path):
+            // The size is checked before reading, so an oversized file is refused without being read.
+            // It is read, not memory-mapped: a mapped file that shrinks while being decoded would crash.
+            let limit = settings.decodeOptions.limits.maxBytes
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
+                throw CodecError.inputTooLarge(bytes: size, limit: limit)
+            }
             let data: Data
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+                data = try Data(contentsOf: URL(fileURLWithPath: path))
             } catch {
                 throw ReadFailure(reason: "cannot read the file")
             }
