@@ -77,7 +77,7 @@ extension Sobel {
             guard let data = FileManager.default.contents(atPath: photo) else {
                 throw CommandFailure(message: "\(photo): cannot read the photo (run from the repository root, or pass --photo)")
             }
-            let source = try ImageCodec.decode(Array(data))
+            let source = try ImageCodec.decode(data)
             guard source.channels == 3 else { throw CommandFailure(message: "\(photo): an RGB photo is needed") }
             var results: [BenchResult] = []
             for size in try codecs && sizes == Self.defaultSizes ? [TileSize(argument: "4096x4096")!] : parsedSizes() {
