@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CCodecShim", dependencies: ["CPNG", "CJPEG", "CZlib"]),
         .target(name: "SobelCodecs", dependencies: ["SobelCore", "CCodecShim", "CPNG", "CJPEG"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"]), .brew(["hiredis"])]),
+        .target(name: "SobelRedis", dependencies: ["CHiredis"], swiftSettings: swiftSettings),
         .target(name: "SobelTestSupport", dependencies: ["SobelCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "sobel",
@@ -41,6 +43,11 @@ let package = Package(
         .testTarget(
             name: "SobelCodecsTests",
             dependencies: ["SobelCodecs", "SobelCore", "SobelTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SobelRedisTests",
+            dependencies: ["SobelRedis"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/require.sh
 require_swift
-require_apt_packages $SOBEL_APT_PACKAGES
+require_apt_packages $SOBEL_APT_PACKAGES $SOBEL_TEST_APT_PACKAGES
 echo "== building (debug) and running the tests"
 swift build --build-tests
 mkdir -p .build

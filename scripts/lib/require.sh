@@ -1,7 +1,9 @@
 # Shared checks for the scripts: fail early, with a message that says what to do.
 
 # The Debian packages the build needs: libpng, libjpeg-turbo and zlib headers, found through pkg-config.
-SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev zlib1g-dev"
+SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev zlib1g-dev libhiredis-dev"
+# What the tests also need: a redis-server binary, which they start privately on free loopback ports.
+SOBEL_TEST_APT_PACKAGES="redis-server"
 
 require_swift() {
     if ! command -v swift >/dev/null 2>&1; then
@@ -14,12 +16,21 @@ require_swift() {
 require_apt_packages() {
     local missing=()
     for package in "$@"; do
-        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+        [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" = "install ok installed" ] || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     local sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     echo "== installing ${missing[*]}"
     $sudo apt-get update -qq
+    # Server packages must not start their system-wide services: the tests run private instances.
+    # policy-rc.d answering 101 tells Debian's maintainer scripts not to start anything.
+    local guard=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        guard=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee "$guard" > /dev/null
+        $sudo chmod 755 "$guard"
+    fi
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+    if [ -n "$guard" ]; then $sudo rm -f "$guard"; fi
 }
