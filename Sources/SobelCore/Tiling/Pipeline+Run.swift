@@ -8,7 +8,7 @@ extension Pipeline {
     /// The result is the same, bit for bit, for every plan and thread count.
     /// - Parameters:
     ///   - image: Gray, RGB or RGBA; colour is converted to gray first.
-    ///   - plan: How to split the work; `nil` picks ``TilePlan/automatic(width:height:halo:threads:bytesPerPixel:)``.
+    ///   - plan: How to split the work; `nil` picks ``TilePlan/automatic(width:height:halo:threads:)``.
     ///   - threads: Threads to use, at least 1; `nil` uses every active core.
     /// - Returns: The gray result, the size of `image`.
     /// - Throws: ``TilingError`` when `plan` does not fit the image or the pipeline.
@@ -23,13 +23,12 @@ extension Pipeline {
     /// - Parameters:
     ///   - image: Gray, RGB or RGBA; colour is converted to gray first.
     ///   - output: A gray image the size of `image`; every pixel is overwritten.
-    ///   - plan: How to split the work; `nil` picks ``TilePlan/automatic(width:height:halo:threads:bytesPerPixel:)``.
+    ///   - plan: How to split the work; `nil` picks ``TilePlan/automatic(width:height:halo:threads:)``.
     ///   - threads: Threads to use, at least 1; `nil` uses every active core.
     /// - Throws: ``TilingError`` when `plan` or `output` does not fit the image or the pipeline.
     public func run(on image: Image, into output: inout Image, plan: TilePlan? = nil, threads: Int? = nil) throws {
         let threadCount = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let plan = try plan ?? TilePlan.automatic(width: image.width, height: image.height, halo: halo,
-                                                   threads: threadCount, bytesPerPixel: image.channels)
+        let plan = try plan ?? TilePlan.automatic(width: image.width, height: image.height, halo: halo, threads: threadCount)
         guard plan.width == image.width, plan.height == image.height else {
             throw TilingError.planMismatch(planWidth: plan.width, planHeight: plan.height, imageWidth: image.width, imageHeight: image.height)
         }

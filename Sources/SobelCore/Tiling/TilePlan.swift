@@ -97,18 +97,19 @@ public struct TilePlan: Hashable, Sendable, Codable {
         try TilePlan(width: width, height: height, tileWidth: width, tileHeight: rows, halo: halo)
     }
 
-    /// The plan the library picks: full-width strips of about 256 KiB of input, at least 8 rows,
-    /// and enough strips to keep `threads` threads busy.
+    /// The plan the library picks: full-width strips of about 256 KiB of gray output, at least 8 rows,
+    /// and enough strips to keep `threads` threads busy. Strips are sized by output, not input: a
+    /// colour input's gray rows in the strip's halo are converted twice, and shorter colour strips
+    /// made that 10% of the work (measured 9% slower at 4096² RGB).
     /// - Parameters:
     ///   - width: Image columns.
     ///   - height: Image rows.
     ///   - halo: The pipeline's halo.
     ///   - threads: The threads that will run it.
-    ///   - bytesPerPixel: Input bytes per pixel, 1 for gray.
     /// - Returns: The plan.
     /// - Throws: ``ImageError`` for sizes out of range.
-    public static func automatic(width: Int, height: Int, halo: Int, threads: Int, bytesPerPixel: Int = 1) throws -> TilePlan {
-        let byCache = Swift.max(8, (256 * 1024) / Swift.max(1, width * bytesPerPixel))
+    public static func automatic(width: Int, height: Int, halo: Int, threads: Int) throws -> TilePlan {
+        let byCache = Swift.max(8, (256 * 1024) / Swift.max(1, width))
         let byThreads = Swift.max(1, height / Swift.max(1, 4 * threads))
         let rows = threads > 1 ? Swift.min(byCache, byThreads) : byCache
         return try strips(width: width, height: height, rows: Swift.max(rows, Swift.min(height, 2 * halo + 1)), halo: halo)
