@@ -2,8 +2,22 @@ import SobelCore
 
 /// The EXIF `Orientation` tag (0x0112): how the stored pixels must be turned to stand right side up.
 public enum ExifOrientation: Int, Sendable, CaseIterable {
-    case up = 1, mirrored = 2, upsideDown = 3, upsideDownMirrored = 4
-    case transposed = 5, rotatedClockwise = 6, transverse = 7, rotatedCounterClockwise = 8
+    /// 1: stored upright.
+    case up = 1
+    /// 2: mirrored left to right.
+    case mirrored = 2
+    /// 3: turned 180°.
+    case upsideDown = 3
+    /// 4: mirrored top to bottom.
+    case upsideDownMirrored = 4
+    /// 5: mirrored along the main diagonal.
+    case transposed = 5
+    /// 6: must be turned 90° clockwise to stand upright.
+    case rotatedClockwise = 6
+    /// 7: mirrored along the other diagonal.
+    case transverse = 7
+    /// 8: must be turned 90° counter-clockwise to stand upright.
+    case rotatedCounterClockwise = 8
 
     /// Reads the orientation from an Exif payload (the TIFF structure after `Exif\0\0`).
     /// - Parameter exif: The payload; anything malformed gives `nil`, never a crash.

@@ -54,7 +54,9 @@ public struct DecodeOptions: Hashable, Sendable {
 
 /// How to write an image.
 public enum EncodeOptions: Hashable, Sendable {
+    /// Binary PGM for gray images, PPM for colour.
     case pnm
+    /// PNG with the given compression settings.
     case png(PNGEncodeOptions)
     /// JPEG at a quality from 1 to 100.
     case jpeg(quality: Int)

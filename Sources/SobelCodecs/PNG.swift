@@ -80,13 +80,29 @@ public enum PNG {
 public struct PNGEncodeOptions: Hashable, Sendable, Codable {
     /// zlib's strategy.
     public enum Strategy: Int, Hashable, Sendable, Codable, CaseIterable {
-        case `default` = 0, filtered = 1, huffmanOnly = 2, rle = 3
+        /// `Z_DEFAULT_STRATEGY`: string matching at every level.
+        case `default` = 0
+        /// `Z_FILTERED`: favours Huffman coding for filtered, noisy data.
+        case filtered = 1
+        /// `Z_HUFFMAN_ONLY`: no string matching.
+        case huffmanOnly = 2
+        /// `Z_RLE`: matches only runs of one byte: fast, and good on dark edge maps.
+        case rle = 3
     }
 
     /// The PNG row filter.
     public enum Filter: String, Hashable, Sendable, Codable, CaseIterable {
-        case none, sub, up, average, paeth
-        /// libpng picks a filter per row (slower, usually smaller).
+        /// Bytes as they are.
+        case none
+        /// Difference to the pixel on the left.
+        case sub
+        /// Difference to the pixel above.
+        case up
+        /// Difference to the mean of left and above.
+        case average
+        /// Difference to the Paeth predictor of left, above and upper left.
+        case paeth
+        /// Per row, the filter with the smallest sum of signed bytes (libpng's heuristic): slower, usually smaller.
         case adaptive
 
         var libpngBits: Int {
@@ -103,7 +119,9 @@ public struct PNGEncodeOptions: Hashable, Sendable, Codable {
 
     /// zlib level, 0 (store) to 9 (smallest).
     public var level: Int
+    /// zlib's matching strategy.
     public var strategy: Strategy
+    /// The row filter.
     public var filter: Filter
 
     /// Creates options.

@@ -13,6 +13,7 @@ public final class RedisConnection: @unchecked Sendable {
     public let commandTimeout: Duration
     /// How long to keep trying to reconnect before a command fails with ``RedisError/unreachable(_:)``.
     public let reconnectWindow: Duration
+    /// The server, with its credentials (``RedisURL/description`` hides the password).
     public let url: RedisURL
     private let lock = Mutex<OpaquePointer?>(nil)
 
@@ -164,7 +165,9 @@ public final class RedisConnection: @unchecked Sendable {
 
 /// One argument of a Redis command: text or raw bytes.
 public enum RedisArgument: Sendable, ExpressibleByStringLiteral {
+    /// UTF-8 text.
     case text(String)
+    /// Raw bytes, sent as they are.
     case bytes([UInt8])
 
     public init(stringLiteral value: String) { self = .text(value) }

@@ -1,9 +1,14 @@
 /// One reply from Redis, with binary-safe strings.
 public indirect enum RedisReply: Equatable, Sendable {
+    /// A simple status, e.g. `OK` or `PONG`.
     case status(String)
+    /// An integer.
     case integer(Int)
+    /// A binary-safe string.
     case bulk([UInt8])
+    /// No value (a missing key, a timed-out blocking pop).
     case null
+    /// A list of replies.
     case array([RedisReply])
 
     /// The bytes of a bulk reply (`nil` for a null reply).

@@ -3,10 +3,15 @@
 /// Credentials come only from the URL (which comes from a flag or the environment); there is no
 /// default password. ``description`` never shows the password.
 public struct RedisURL: Hashable, Sendable, CustomStringConvertible {
+    /// The server's host name or address.
     public var host: String
+    /// The server's port, 6379 unless the URL says otherwise.
     public var port: Int
+    /// The ACL user name, if any (Redis 6+).
     public var user: String?
+    /// The password, if any; percent-escapes in the URL are decoded.
     public var password: String?
+    /// The database number, 0 unless the URL says otherwise.
     public var database: Int
 
     /// Parses a URL.

@@ -1,8 +1,12 @@
 /// A rectangle of pixels in image coordinates: `x ..< x + width`, `y ..< y + height`.
 public struct Rect: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The left column.
     public var x: Int
+    /// The top row.
     public var y: Int
+    /// The number of columns.
     public var width: Int
+    /// The number of rows.
     public var height: Int
 
     /// Creates a rectangle.
