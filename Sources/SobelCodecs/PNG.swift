@@ -105,7 +105,8 @@ public struct PNGEncodeOptions: Hashable, Sendable, Codable {
         /// Per row, the filter with the smallest sum of signed bytes (libpng's heuristic): slower, usually smaller.
         case adaptive
 
-        var libpngBits: Int {
+        /// The PNG_FILTER_* bits the C strip encoder reads (one bit per filter; all five for adaptive).
+        var pngFilterBits: Int {
             switch self {
             case .none: 0x08
             case .sub: 0x10

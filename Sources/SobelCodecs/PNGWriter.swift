@@ -51,7 +51,7 @@ struct PNGWriter {
     /// Deflates strips side by side.
     private func deflate(_ strips: [Range<Int>], isLast: Bool) throws -> [Segment] {
         let settings = ccodec_png_options(level: Int32(options.level), strategy: Int32(options.strategy.rawValue),
-                                          filters: Int32(options.filter.libpngBits))
+                                          filters: Int32(options.filter.pngFilterBits))
         let results = Mutex<[Segment?]>(Array(repeating: nil, count: strips.count))
         image.withUnsafeRows { base, stride in
             let address = UInt(bitPattern: base)

@@ -28,15 +28,6 @@ public struct Pipeline: Hashable, Sendable {
     /// The number of pixels every output pixel depends on, on each side: the sum of the radii.
     public var halo: Int { operations.reduce(0) { $0 + $1.radius } }
 
-    /// For each step, the halo still needed by the steps after it.
-    var halosAfter: [Int] {
-        var remaining = halo
-        return operations.map { operation in
-            remaining -= operation.radius
-            return remaining
-        }
-    }
-
     /// The same pipeline with every derivative step's magnitude replaced.
     /// - Parameter magnitude: The new magnitude.
     /// - Returns: The changed pipeline.

@@ -67,7 +67,7 @@ struct FileJob: Sendable {
 
     /// Decodes and filters the input, recording its size; only the edge map outlives this call.
     private func filtered(_ outcome: inout FileOutcome) throws -> Image {
-        let image = try autoreleasedDecode()
+        let image = try decodeInput()
         outcome.width = image.width
         outcome.height = image.height
         let plan = try settings.tile.map {
@@ -77,7 +77,7 @@ struct FileJob: Sendable {
     }
 
     /// Reads and decodes the input; the encoded bytes are released before filtering starts.
-    private func autoreleasedDecode() throws -> Image {
+    private func decodeInput() throws -> Image {
         switch input.source {
         case .file(let path):
             // The size is checked before reading, so an oversized file is refused without being read.
