@@ -12,10 +12,13 @@ let package = Package(
     products: [
         .library(name: "SobelCore", targets: ["SobelCore"]),
         .library(name: "SobelCodecs", targets: ["SobelCodecs"]),
+        .library(name: "SobelService", targets: ["SobelService"]),
         .executable(name: "sobel", targets: ["sobel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
     ],
     targets: [
         .target(name: "SobelCore", swiftSettings: swiftSettings),
@@ -25,13 +28,26 @@ let package = Package(
         .target(name: "CCodecShim", dependencies: ["CPNG", "CJPEG", "CZlib"]),
         .target(name: "SobelCodecs", dependencies: ["SobelCore", "CCodecShim", "CPNG", "CJPEG"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"]), .brew(["hiredis"])]),
-        .target(name: "SobelRedis", dependencies: ["CHiredis"], swiftSettings: swiftSettings),
+        .target(name: "SobelClientSupport", swiftSettings: swiftSettings),
+        .target(name: "SobelRedis", dependencies: ["CHiredis", "SobelClientSupport"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"]), .brew(["rabbitmq-c"])]),
+        .target(name: "SobelAMQP", dependencies: ["CRabbitMQ", "SobelClientSupport"], swiftSettings: swiftSettings),
+        .target(
+            name: "SobelService",
+            dependencies: [
+                "SobelCore", "SobelCodecs", "SobelRedis", "SobelAMQP", "SobelClientSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SobelTestSupport", dependencies: ["SobelCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "sobel",
             dependencies: [
-                "SobelCore", "SobelCodecs", "SobelTestSupport",
+                "SobelCore", "SobelCodecs", "SobelService", "SobelTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -45,9 +61,15 @@ let package = Package(
             dependencies: ["SobelCodecs", "SobelCore", "SobelTestSupport"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "SobelTestServers", path: "Tests/SobelTestServers", swiftSettings: swiftSettings),
         .testTarget(
             name: "SobelRedisTests",
-            dependencies: ["SobelRedis"],
+            dependencies: ["SobelRedis", "SobelTestServers"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SobelServiceTests",
+            dependencies: ["SobelService", "SobelAMQP", "SobelRedis", "SobelCore", "SobelCodecs", "SobelTestSupport", "SobelTestServers", "sobel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import CHiredis
 import Foundation
+import SobelClientSupport
 import Synchronization
 
 /// A synchronous connection to one Redis server through hiredis.
@@ -47,7 +48,7 @@ public final class RedisConnection: @unchecked Sendable {
         try lock.withLock { context -> RedisReply in
             if context == nil { context = try connect() }
             let raw = UnsafeMutablePointer<redisContext>(context!)
-            redisSetTimeout(raw, Self.timeval(commandTimeout + blockingFor))
+            redisSetTimeout(raw, (commandTimeout + blockingFor).timeval)
             let byteArguments = arguments.map(\.bytes)
             let reply = Self.withArgv(byteArguments) { argv, lengths in
                 redisCommandArgv(raw, Int32(byteArguments.count), argv, lengths)
@@ -72,11 +73,10 @@ public final class RedisConnection: @unchecked Sendable {
     }
 
     private func connect() throws -> OpaquePointer {
-        let deadline = ContinuousClock.now + reconnectWindow
-        var delay = Duration.milliseconds(50)
+        var backoff = Backoff(window: reconnectWindow)
         var lastError = "no attempt"
         while true {
-            if let context = redisConnectWithTimeout(url.host, Int32(url.port), Self.timeval(commandTimeout)) {
+            if let context = redisConnectWithTimeout(url.host, Int32(url.port), commandTimeout.timeval) {
                 if context.pointee.err == 0 {
                     do {
                         try handshake(context)
@@ -91,11 +91,7 @@ public final class RedisConnection: @unchecked Sendable {
                     redisFree(context)
                 }
             }
-            guard ContinuousClock.now + delay < deadline else {
-                throw RedisError.unreachable("\(url) (\(lastError))")
-            }
-            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
-            delay = min(delay * 2, .seconds(1))
+            guard backoff.sleep() else { throw RedisError.unreachable("\(url) (\(lastError))") }
         }
     }
 
@@ -155,11 +151,6 @@ public final class RedisConnection: @unchecked Sendable {
 
     private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {
         withUnsafeBytes(of: context.pointee.errstr) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-    }
-
-    private static func timeval(_ duration: Duration) -> Foundation.timeval {
-        let (seconds, attoseconds) = duration.components
-        return Foundation.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
     }
 }
 

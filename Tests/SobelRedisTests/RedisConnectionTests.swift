@@ -1,5 +1,6 @@
 import Foundation
 import SobelRedis
+import SobelTestServers
 import Testing
 
 /// The hiredis client against a real, private redis-server.
@@ -40,12 +41,10 @@ import Testing
     }
 
     @Test func reconnectsAfterARestartAndFailsFastWhenDown() throws {
-        var server: RedisServer? = try RedisServer()
-        let port = server!.port
-        let redis = try RedisConnection(url: RedisURL(server!.url), commandTimeout: .seconds(2), reconnectWindow: .seconds(1))
+        let server = try RedisServer()
+        let redis = try RedisConnection(url: RedisURL(server.url), commandTimeout: .seconds(2), reconnectWindow: .seconds(1))
         try redis.send("SET", "k", "v")
-        server!.stop()
-        server = nil
+        server.stop()
         #expect(throws: RedisError.self) { try redis.send("GET", "k") }  // lost mid-command, or unreachable
         let start = ContinuousClock.now
         #expect {
@@ -55,10 +54,9 @@ import Testing
             return true
         }
         #expect(ContinuousClock.now - start < .seconds(4), "a down server fails within the reconnect window, no hang")
-        let restarted = try RedisServer(port: port)
+        try server.start()
         #expect(try redis.send("PING") == .status("PONG"), "the next command reconnects")
         #expect(try redis.send("GET", "k") == .null, "a fresh server (no persistence) has no keys")
-        restarted.stop()
     }
 
     @Test func passwordsComeFromTheURLAndAreHidden() throws {

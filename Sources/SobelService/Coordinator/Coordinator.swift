@@ -1,0 +1,339 @@
+import Dispatch
+import Foundation
+import Logging
+import SobelClientSupport
+import SobelCodecs
+import SobelCore
+
+/// The coordinator's job logic: decode, plan, publish chunks, wait for tiles, assemble, encode and
+/// record the status, with every job bounded by its deadline.
+///
+/// Job records and results live in the ``TileStore``, so any coordinator replica answers ``status(_:)``
+/// and ``result(_:)`` for any job. Tiles are awaited by blocking on the store's per-job event list,
+/// never by polling.
+public final class Coordinator: Sendable {
+    /// The queue chunks are published to.
+    public let queue: any JobQueue
+    /// The store tiles, records and results live in.
+    public let store: any TileStore
+    /// Global settings.
+    public let settings: ServiceSettings
+    private let logger: Logger
+    private let local = LocalJobs()
+
+    /// Creates a coordinator.
+    /// - Parameters:
+    ///   - queue: The chunk queue.
+    ///   - store: The shared store.
+    ///   - settings: Deadline, limits and chunk size.
+    ///   - logger: Where job events are logged.
+    public init(queue: any JobQueue, store: any TileStore, settings: ServiceSettings = ServiceSettings(),
+                logger: Logger = Logger(label: "sobel.coordinator")) {
+        (self.queue, self.store, self.settings, self.logger) = (queue, store, settings, logger)
+    }
+
+    /// Accepts an encoded image (PNG, JPEG or PNM) and starts its job.
+    /// - Parameters:
+    ///   - data: The upload.
+    ///   - options: Pipeline, output format and tile size.
+    /// - Returns: The new job's id; the job runs in the background.
+    /// - Throws: ``CodecError`` for input that is not a supported image or exceeds the limits; a store error
+    ///   when the job cannot be recorded.
+    public func submit(encoded data: [UInt8], options: JobOptions = JobOptions()) throws -> JobID {
+        let clock = ContinuousClock.now
+        let image = try ImageCodec.decode(data, options: DecodeOptions(limits: settings.decodeLimits))
+        return try submit(image, options: options, acceptedAt: clock)
+    }
+
+    /// Accepts a decoded image and starts its job.
+    /// - Parameters:
+    ///   - image: Gray, RGB or RGBA.
+    ///   - options: Pipeline, output format and tile size.
+    /// - Returns: The new job's id; the job runs in the background.
+    /// - Throws: ``TilingError`` for a tile size the image cannot take; a store error when the job cannot be recorded.
+    public func submit(_ image: Image, options: JobOptions = JobOptions()) throws -> JobID {
+        try submit(image, options: options, acceptedAt: ContinuousClock.now)
+    }
+
+    private func submit(_ image: Image, options: JobOptions, acceptedAt: ContinuousClock.Instant) throws -> JobID {
+        try settings.decodeLimits.check(width: image.width, height: image.height)
+        let planStart = ContinuousClock.now
+        let plan = try settings.plan(for: image, options: options)
+        let now = Date.nowMs
+        var record = JobRecord(
+            id: JobID(), status: .queued, tilesDone: 0, tilesTotal: plan.count, width: image.width, height: image.height,
+            pipeline: options.pipeline.description, outputFormat: options.output.format.rawValue, createdMs: now,
+            deadlineMs: now + Int64(settings.deadline.seconds * 1000), error: nil, timings: StageTimings())
+        record.timings.decode = (planStart - acceptedAt).milliseconds
+        record.timings.plan = (ContinuousClock.now - planStart).milliseconds
+        try store.saveRecord(record)
+        local.begin(record.id)
+        let job = RunningJob(record: record, image: image, plan: plan, options: options, acceptedAt: acceptedAt)
+        Thread.detachNewThread { [self] in
+            finish(job)
+        }
+        return record.id
+    }
+
+    /// A job's record, as any replica sees it. A job still unfinished after its deadline (its coordinator
+    /// stopped) is reported failed.
+    /// - Parameter id: The job.
+    /// - Returns: The record, or `nil` for an unknown or expired job.
+    public func status(_ id: JobID) throws -> JobRecord? {
+        guard var record = try store.record(id) else { return nil }
+        if !record.status.isFinal && Date.nowMs > record.deadlineMs + 5_000 && !local.isRunning(id) {
+            record.status = .failed
+            record.error = "the job passed its deadline without finishing (its coordinator stopped)"
+        }
+        return record
+    }
+
+    /// A job's result.
+    /// - Parameter id: The job.
+    /// - Returns: The encoded image when done; otherwise the state it is in.
+    public func result(_ id: JobID) throws -> JobResult {
+        guard let record = try status(id) else { return .unknown }
+        switch record.status {
+        case .queued, .running: return .pending(record)
+        case .failed: return .failed(record)
+        case .done:
+            guard let bytes = try store.result(id) else { return .unknown }
+            let format = ImageFormat(rawValue: record.outputFormat) ?? .png
+            return .done(bytes: bytes, mediaType: format.mediaType)
+        }
+    }
+
+    /// Blocks until a job this coordinator runs is finished, or `timeout` passes.
+    /// - Parameters:
+    ///   - id: The job.
+    ///   - timeout: The longest wait.
+    /// - Returns: The job's record afterwards, or `nil` for an unknown job.
+    public func wait(for id: JobID, timeout: Duration) throws -> JobRecord? {
+        local.wait(for: id, timeout: timeout)
+        return try status(id)
+    }
+
+    /// The number of jobs this coordinator is running.
+    public var runningJobs: Int { local.count }
+}
+
+/// A job on its way, owned by the thread that runs it.
+struct RunningJob {
+    var record: JobRecord
+    let image: Image
+    let plan: TilePlan
+    let options: JobOptions
+    let acceptedAt: ContinuousClock.Instant
+}
+
+extension Coordinator {
+    /// Runs a job to its end and records the outcome; never throws.
+    private func finish(_ job: RunningJob) {
+        var job = job
+        var logger = logger
+        logger[metadataKey: "job"] = "\(job.record.id)"
+        do {
+            try run(&job, logger: logger)
+            logger.info("job done", metadata: ["tiles": "\(job.plan.count)", "ms": "\(Int(job.record.timings.total))"])
+        } catch {
+            job.record.status = .failed
+            job.record.error = "\(error)"
+            logger.warning("job failed: \(error)")
+            saveFinalRecord(job.record)
+        }
+        local.end(job.record.id)
+    }
+
+    /// Records the final state, retrying while the store is away (up to a few seconds past the deadline).
+    private func saveFinalRecord(_ record: JobRecord) {
+        var backoff = Backoff(window: .seconds(max(5, Double(record.deadlineMs - Date.nowMs) / 1000 + 5)))
+        while (try? store.saveRecord(record)) == nil {
+            guard backoff.sleep() else { return }
+        }
+    }
+
+    private func run(_ job: inout RunningJob, logger: Logger) throws {
+        let publishStart = ContinuousClock.now
+        let publishedMs = try publish(job, tiles: Array(0..<job.plan.count))
+        job.record.timings.publish = (ContinuousClock.now - publishStart).milliseconds
+        job.record.status = .running
+        try? store.saveRecord(job.record)
+
+        var output = try Image(width: job.image.width, height: job.image.height)
+        var assembly = Assembly(publishedMs: publishedMs, total: job.plan.count)
+        try collect(&job, into: &output, assembly: &assembly, logger: logger)
+        job.record.timings.queueWait = assembly.meanQueueWait
+        job.record.timings.compute = assembly.computeTotal
+        job.record.timings.store = assembly.meanStore
+        job.record.timings.assemble = assembly.assembleTotal.milliseconds
+
+        let encodeStart = ContinuousClock.now
+        let bytes = try ImageCodec.encode(output, options: job.options.output, threads: ProcessInfo.processInfo.activeProcessorCount)
+        job.record.timings.encode = (ContinuousClock.now - encodeStart).milliseconds
+        try store.saveResult(bytes, job: job.record.id)
+        job.record.status = .done
+        job.record.tilesDone = job.plan.count
+        job.record.timings.total = (ContinuousClock.now - job.acceptedAt).milliseconds
+        saveFinalRecord(job.record)
+        try? store.deleteTiles(job: job.record.id, count: job.plan.count)
+    }
+
+    /// Cuts and publishes the chunks of `tiles`, in batches, each confirmed by the queue.
+    /// - Returns: The publish time of each tile, in milliseconds since 1970.
+    @discardableResult
+    private func publish(_ job: RunningJob, tiles: [Int]) throws -> [Int: Int64] {
+        let pipeline = job.options.pipeline.description
+        var publishedMs: [Int: Int64] = [:]
+        for batch in stride(from: 0, to: tiles.count, by: 8).map({ tiles[$0..<min($0 + 8, tiles.count)] }) {
+            let now = Date.nowMs
+            guard now < job.record.deadlineMs else { throw JobFailure("the deadline passed while publishing chunks") }
+            let messages = try batch.map { index in
+                let tile = job.plan.tile(at: index)
+                let header = ChunkHeader(
+                    version: ChunkHeader.currentVersion, job: job.record.id, tile: index, tiles: job.plan.count,
+                    imageWidth: job.image.width, imageHeight: job.image.height, output: tile.output, input: tile.input,
+                    format: job.image.format, pipeline: pipeline, deadlineMs: job.record.deadlineMs, publishedMs: now)
+                return try ChunkMessage(header: header, pixels: job.image.view(tile.input).pixels).encoded()
+            }
+            do {
+                try queue.publish(messages)
+            } catch {
+                throw JobFailure("could not publish the job's chunks: \(error)")
+            }
+            for index in batch { publishedMs[index] = now }
+        }
+        return publishedMs
+    }
+
+    /// Blocks on the job's events until every tile is in `output`, the job fails, or its deadline passes.
+    private func collect(_ job: inout RunningJob, into output: inout Image, assembly: inout Assembly, logger: Logger) throws {
+        let id = job.record.id
+        while assembly.received.count < job.plan.count {
+            let remaining = Duration.milliseconds(job.record.deadlineMs - Date.nowMs)
+            guard remaining > .zero else { throw deadlineFailure(job, received: assembly.received.count) }
+            do {
+                switch try store.nextEvent(job: id, timeout: remaining) {
+                case nil:
+                    continue
+                case .failed(let tile, let reason)?:
+                    throw JobFailure(tile.map { "tile \($0) failed: \(reason)" } ?? reason)
+                case .stored(let report)?:
+                    guard (0..<job.plan.count).contains(report.tile), !assembly.received.contains(report.tile) else { continue }
+                    guard let bytes = try store.tile(job: id, index: report.tile) else {
+                        logger.warning("tile \(report.tile) was announced but is gone from the store; publishing it again")
+                        try publish(job, tiles: [report.tile])
+                        continue
+                    }
+                    try assembly.add(bytes, tile: job.plan.tile(at: report.tile), report: report, into: &output)
+                }
+            } catch let failure as JobFailure {
+                throw failure
+            } catch {
+                logger.warning("the store failed while waiting for tiles: \(error); reconnecting")
+                try recoverStore(&job, received: assembly.received, logger: logger)
+            }
+        }
+    }
+
+    /// Waits (with backoff, within the deadline) for the store to answer again. If it lost the job
+    /// (a restart without persistence), records the job again and republishes every tile not yet received.
+    private func recoverStore(_ job: inout RunningJob, received: Set<Int>, logger: Logger) throws {
+        var backoff = Backoff(window: .milliseconds(max(0, job.record.deadlineMs - Date.nowMs)))
+        while true {
+            do {
+                if try store.record(job.record.id) == nil {
+                    try store.saveRecord(job.record)
+                    let missing = (0..<job.plan.count).filter { !received.contains($0) }
+                    logger.warning("the store lost the job; publishing its \(missing.count) missing tiles again")
+                    try publish(job, tiles: missing)
+                }
+                return
+            } catch let failure as JobFailure {
+                throw failure
+            } catch {
+                guard backoff.sleep() else { throw JobFailure("the store was unreachable until the deadline: \(error)") }
+            }
+        }
+    }
+
+    private func deadlineFailure(_ job: RunningJob, received: Int) -> JobFailure {
+        let seconds = Int(settings.deadline.seconds)
+        if received == 0 {
+            let waiting = (try? queue.depth()).map { ", \($0) chunks still waiting in the queue" } ?? ""
+            return JobFailure("the job passed its deadline of \(seconds) s with no tile done\(waiting): are any workers running (sobel work)?")
+        }
+        return JobFailure("the job passed its deadline of \(seconds) s with \(received) of \(job.plan.count) tiles done")
+    }
+}
+
+/// Tiles received so far, and the worker timings they reported.
+struct Assembly {
+    let publishedMs: [Int: Int64]
+    let total: Int
+    var received = Set<Int>()
+    var queueWaitSum: Double = 0
+    var storeSum: Double = 0
+    var computeTotal: Double = 0
+    var assembleTotal: Duration = .zero
+
+    init(publishedMs: [Int: Int64], total: Int) {
+        (self.publishedMs, self.total) = (publishedMs, total)
+    }
+
+    /// Copies a tile's rows into the output image.
+    mutating func add(_ bytes: [UInt8], tile: Tile, report: TileReport, into output: inout Image) throws {
+        guard bytes.count == tile.output.area else {
+            throw JobFailure("tile \(tile.index) has \(bytes.count) bytes; its \(tile.output) output needs \(tile.output.area)")
+        }
+        let start = ContinuousClock.now
+        output.withUnsafeMutableRows { base, stride in
+            bytes.withUnsafeBufferPointer { source in
+                for row in 0..<tile.output.height {
+                    (base + (tile.output.y + row) * stride + tile.output.x)
+                        .update(from: source.baseAddress! + row * tile.output.width, count: tile.output.width)
+                }
+            }
+        }
+        assembleTotal += ContinuousClock.now - start
+        received.insert(tile.index)
+        queueWaitSum += Double(report.startedMs - (publishedMs[tile.index] ?? report.startedMs))
+        storeSum += Double(Date.nowMs - report.finishedMs)
+        computeTotal += report.computeMs
+    }
+
+    var meanQueueWait: Double { received.isEmpty ? 0 : queueWaitSum / Double(received.count) }
+    var meanStore: Double { received.isEmpty ? 0 : storeSum / Double(received.count) }
+}
+
+/// The jobs this coordinator runs, so that callers can wait for one without polling.
+final class LocalJobs: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var running = Set<JobID>()
+
+    func begin(_ id: JobID) { condition.withLock { _ = running.insert(id) } }
+
+    func end(_ id: JobID) {
+        condition.withLock {
+            running.remove(id)
+            condition.broadcast()
+        }
+    }
+
+    func isRunning(_ id: JobID) -> Bool { condition.withLock { running.contains(id) } }
+
+    var count: Int { condition.withLock { running.count } }
+
+    func wait(for id: JobID, timeout: Duration) {
+        let deadline = Date().addingTimeInterval(timeout.seconds)
+        condition.withLock {
+            while running.contains(id) {
+                guard condition.wait(until: deadline) else { return }
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds.
+    var milliseconds: Double { seconds * 1000 }
+}

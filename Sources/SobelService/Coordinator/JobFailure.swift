@@ -1,0 +1,17 @@
+/// Why the coordinator gave up on a job, in words for the user; stored as ``JobRecord/error``.
+struct JobFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What ``Coordinator/result(_:)`` finds.
+public enum JobResult: Sendable {
+    /// The encoded image and its media type.
+    case done(bytes: [UInt8], mediaType: String)
+    /// The job is queued or running.
+    case pending(JobRecord)
+    /// The job failed; the record says why.
+    case failed(JobRecord)
+    /// No such job (or it expired).
+    case unknown
+}

@@ -1,0 +1,62 @@
+import SobelCodecs
+import SobelCore
+
+/// What a job asks for: the pipeline, the output encoding and, optionally, the tile shape.
+public struct JobOptions: Sendable {
+    /// The pipeline every worker runs.
+    public var pipeline: Pipeline
+    /// The result's format and encoder settings.
+    public var output: EncodeOptions
+    /// The tile shape; `nil` lets the coordinator choose (``ServiceSettings/chunkBytes``).
+    public var tileSize: TileSize?
+
+    /// Creates options.
+    /// - Parameters:
+    ///   - pipeline: The pipeline, `gray,sobel:l2` by default.
+    ///   - output: The result's encoding, PNG by default.
+    ///   - tileSize: The tile shape, or `nil` for the coordinator's choice.
+    public init(pipeline: Pipeline = .default, output: EncodeOptions = .defaults(for: .png), tileSize: TileSize? = nil) {
+        (self.pipeline, self.output, self.tileSize) = (pipeline, output, tileSize)
+    }
+}
+
+/// A tile shape: full-width strips of some rows, or tiles of some width and height.
+public enum TileSize: Hashable, Sendable {
+    /// Full-width strips.
+    case strips(rows: Int)
+    /// Tiles, clipped at the right and bottom edges.
+    case tiles(width: Int, height: Int)
+}
+
+/// Global settings of the service, the same for every job.
+public struct ServiceSettings: Sendable {
+    /// How long a job may take from submission to result; later it fails, and its leftover chunks are discarded.
+    public var deadline: Duration
+    /// Limits on uploads, checked from the image header before decoding.
+    public var decodeLimits: DecodeLimits
+    /// About how many input bytes (pixels plus halo) each chunk carries when a job names no tile size.
+    public var chunkBytes: Int
+
+    /// Creates settings.
+    /// - Parameters:
+    ///   - deadline: The time limit per job, 2 minutes by default.
+    ///   - decodeLimits: Upload limits.
+    ///   - chunkBytes: The target chunk size, 1 MiB by default.
+    public init(deadline: Duration = .seconds(120), decodeLimits: DecodeLimits = .default, chunkBytes: Int = 1 << 20) {
+        (self.deadline, self.decodeLimits, self.chunkBytes) = (deadline, decodeLimits, chunkBytes)
+    }
+
+    /// The plan for an image: the job's tile size, or strips of about ``chunkBytes`` input bytes.
+    func plan(for image: Image, options: JobOptions) throws -> TilePlan {
+        let halo = options.pipeline.halo
+        switch options.tileSize {
+        case .strips(let rows)?:
+            return try TilePlan.strips(width: image.width, height: image.height, rows: rows, halo: halo)
+        case .tiles(let width, let height)?:
+            return try TilePlan(width: image.width, height: image.height, tileWidth: width, tileHeight: height, halo: halo)
+        case nil:
+            let rows = max(8, chunkBytes / max(1, image.width * image.channels) - 2 * halo)
+            return try TilePlan.strips(width: image.width, height: image.height, rows: min(rows, image.height), halo: halo)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// The embedded mode's store: dictionaries behind a lock, with a condition for blocking event waits
+/// and lazy expiry after the time to live.
+public final class InMemoryTileStore: TileStore, @unchecked Sendable {
+    /// How long a job's data is kept.
+    public let timeToLive: Duration
+    private let condition = NSCondition()
+    private var jobs: [JobID: JobData] = [:]
+    private var beats: [String: WorkerHeartbeat] = [:]
+
+    private struct JobData {
+        var record: JobRecord?
+        var tiles: [Int: [UInt8]] = [:]
+        var done: Set<Int> = []
+        var events: [JobEvent] = []
+        var result: [UInt8]?
+        var expires: Date
+    }
+
+    /// Creates an empty store.
+    /// - Parameter timeToLive: How long a job's data is kept after its last change.
+    public init(timeToLive: Duration = .seconds(3600)) {
+        self.timeToLive = timeToLive
+    }
+
+    /// Runs `body` on the job's live data (created if needed), refreshing its expiry.
+    private func update<R>(_ job: JobID, _ body: (inout JobData) -> R) -> R {
+        condition.withLock {
+            let now = Date()
+            jobs = jobs.filter { $0.value.expires > now }
+            var data = jobs[job] ?? JobData(expires: now)
+            data.expires = now.addingTimeInterval(timeToLive.seconds)
+            let result = body(&data)
+            jobs[job] = data
+            condition.broadcast()
+            return result
+        }
+    }
+
+    private func read<R>(_ job: JobID, _ body: (JobData) -> R?) -> R? {
+        condition.withLock {
+            guard let data = jobs[job], data.expires > Date() else { return nil }
+            return body(data)
+        }
+    }
+
+    public func storeTile(_ bytes: [UInt8], job: JobID, report: TileReport) throws {
+        update(job) { data in
+            data.tiles[report.tile] = bytes
+            data.done.insert(report.tile)
+            data.events.append(.stored(report))
+        }
+    }
+
+    public func tile(job: JobID, index: Int) throws -> [UInt8]? {
+        read(job) { $0.tiles[index] }
+    }
+
+    public func deleteTiles(job: JobID, count: Int) throws {
+        update(job) { $0.tiles.removeAll() }
+    }
+
+    public func nextEvent(job: JobID, timeout: Duration) throws -> JobEvent? {
+        let deadline = Date().addingTimeInterval(timeout.seconds)
+        return condition.withLock {
+            while jobs[job]?.events.isEmpty ?? true {
+                guard condition.wait(until: deadline) else { return nil }
+            }
+            return jobs[job]!.events.removeFirst()
+        }
+    }
+
+    public func failJob(_ job: JobID, tile: Int?, reason: String) throws {
+        update(job) { data in
+            if var record = data.record, record.status != .done {
+                record.status = .failed
+                record.error = reason
+                data.record = record
+            }
+            data.events.append(.failed(tile: tile, reason: reason))
+        }
+    }
+
+    public func saveRecord(_ record: JobRecord) throws {
+        update(record.id) { $0.record = record }
+    }
+
+    public func record(_ job: JobID) throws -> JobRecord? {
+        read(job) { data in
+            data.record.map { record in
+                var record = record
+                record.tilesDone = data.done.count
+                return record
+            }
+        }
+    }
+
+    public func saveResult(_ bytes: [UInt8], job: JobID) throws {
+        update(job) { $0.result = bytes }
+    }
+
+    public func result(_ job: JobID) throws -> [UInt8]? {
+        read(job) { $0.result }
+    }
+
+    public func heartbeat(_ beat: WorkerHeartbeat) throws {
+        condition.withLock { beats[beat.id] = beat }
+    }
+
+    public func workers(seenWithin maxAge: Duration) throws -> [WorkerHeartbeat] {
+        let oldest = Date.nowMs - Int64(maxAge.seconds * 1000)
+        return condition.withLock { beats.values.filter { $0.lastSeenMs >= oldest }.sorted { $0.id < $1.id } }
+    }
+}

@@ -1,0 +1,128 @@
+import ExtrasBase64
+import Foundation
+import SobelCore
+
+/// The metadata of a chunk: everything a worker needs besides the pixels. Wire format v1,
+/// documented in `docs/wire-format.md`.
+public struct ChunkHeader: Codable, Hashable, Sendable {
+    /// The wire format's version; workers refuse others.
+    public var version: Int
+    /// The job the chunk belongs to.
+    public var job: JobID
+    /// The tile's index in the job's plan, `0 ..< tiles`.
+    public var tile: Int
+    /// The number of tiles in the job.
+    public var tiles: Int
+    /// The whole image's columns and rows, for the border rule at its real edges.
+    public var imageWidth: Int
+    public var imageHeight: Int
+    /// The pixels the worker must produce, in image coordinates.
+    public var output: Rect
+    /// The pixels the chunk carries: `output` grown by the pipeline's halo, clipped to the image.
+    public var input: Rect
+    /// The layout of the carried pixels.
+    public var format: PixelFormat
+    /// The pipeline in its text form, e.g. `gray,sobel:l2`.
+    public var pipeline: String
+    /// When the job's deadline passes, in milliseconds since 1970; later chunks are discarded.
+    public var deadlineMs: Int64
+    /// When the coordinator published the chunk, in milliseconds since 1970.
+    public var publishedMs: Int64
+
+    /// The version this build reads and writes.
+    public static let currentVersion = 1
+
+    enum CodingKeys: String, CodingKey {
+        case version = "v", job, tile, tiles, imageWidth = "image_width", imageHeight = "image_height", output, input, format,
+             pipeline, deadlineMs = "deadline_ms", publishedMs = "published_ms"
+    }
+}
+
+/// One chunk as it travels through the queue: a one-line JSON ``ChunkHeader``, a newline (0x0A),
+/// then the base64 (RFC 4648, with padding) of the input rectangle's raw pixels, rows top to bottom, no padding.
+public struct ChunkMessage: Sendable {
+    /// The metadata.
+    public var header: ChunkHeader
+    /// The raw pixels of `header.input`: `width × height × channels` bytes.
+    public var pixels: [UInt8]
+
+    /// The AMQP content type of the encoded message.
+    public static let contentType = "application/vnd.sobel.chunk.v1"
+
+    /// Creates a chunk.
+    public init(header: ChunkHeader, pixels: [UInt8]) {
+        self.header = header
+        self.pixels = pixels
+    }
+
+    /// The bytes that go on the wire.
+    public func encoded() throws -> [UInt8] {
+        var bytes = try Self.encoder.encode(header)
+        bytes.append(0x0A)
+        bytes.append(contentsOf: Base64.encodeToBytes(bytes: pixels))
+        return Array(bytes)
+    }
+
+    /// Reads a chunk from the wire and checks that it is complete and consistent.
+    /// - Parameter bytes: One message body.
+    /// - Throws: ``WireError`` saying what is wrong; ``WireError/header(_:)`` when even the header is unreadable.
+    public init(decoding bytes: [UInt8]) throws {
+        guard let newline = bytes.firstIndex(of: 0x0A) else { throw WireError.header("no newline after the JSON header") }
+        do {
+            header = try Self.decoder.decode(ChunkHeader.self, from: Data(bytes[..<newline]))
+        } catch {
+            throw WireError.header("the JSON header is invalid (\(error))")
+        }
+        guard header.version == ChunkHeader.currentVersion else {
+            throw WireError.invalid(header.job, "wire format version \(header.version) is not supported (this worker reads \(ChunkHeader.currentVersion))")
+        }
+        do {
+            pixels = try Base64.decode(bytes: bytes[(newline + 1)...])
+        } catch {
+            throw WireError.invalid(header.job, "the pixels are not valid base64 (\(error))")
+        }
+        let expected = header.input.area * header.format.channels
+        guard header.input.width > 0, header.input.height > 0, pixels.count == expected else {
+            throw WireError.invalid(header.job, "the chunk carries \(pixels.count) bytes; input \(header.input) in \(header.format.rawValue) needs \(expected)")
+        }
+        guard (0..<max(header.tiles, 0)).contains(header.tile) else {
+            throw WireError.invalid(header.job, "tile \(header.tile) is outside 0..<\(header.tiles)")
+        }
+    }
+
+    /// The tile to render: its index and rectangles.
+    public var tile: Tile { Tile(index: header.tile, output: header.output, input: header.input) }
+
+    /// The carried pixels as an image.
+    public func inputImage() throws -> Image {
+        try Image(width: header.input.width, height: header.input.height, channels: header.format.channels, pixels: pixels)
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+    private static let decoder = JSONDecoder()
+}
+
+/// Why a message or stored value could not be read.
+public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The header could not be read, so the job is unknown.
+    case header(String)
+    /// The header names a job, but the message is unusable.
+    case invalid(JobID, String)
+
+    /// The job the message belongs to, when known.
+    public var job: JobID? {
+        if case .invalid(let job, _) = self { return job }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .header(let detail): "unreadable chunk: \(detail)"
+        case .invalid(_, let detail): "invalid chunk: \(detail)"
+        }
+    }
+}

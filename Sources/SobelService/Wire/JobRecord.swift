@@ -1,0 +1,153 @@
+import Foundation
+
+/// Where a job is in its life.
+public enum JobStatus: String, Codable, Sendable, CaseIterable {
+    /// Accepted; its chunks are not all published yet.
+    case queued
+    /// Published; workers are rendering its tiles.
+    case running
+    /// Assembled and encoded: the result can be fetched.
+    case done
+    /// Given up, with a reason in ``JobRecord/error``.
+    case failed
+
+    /// Whether the job can no longer change.
+    public var isFinal: Bool { self == .done || self == .failed }
+}
+
+/// Milliseconds spent in each stage of a job. Coordinator stages are wall-clock times; worker stages
+/// are per tile: `queueWait` and `store` are means, `compute` is the sum over tiles (CPU time).
+public struct StageTimings: Codable, Hashable, Sendable {
+    /// Decoding the upload.
+    public var decode: Double = 0
+    /// Planning the tiles.
+    public var plan: Double = 0
+    /// Cutting chunks, base64 and publishing with confirms.
+    public var publish: Double = 0
+    /// Mean time a chunk waited in the queue before a worker took it.
+    public var queueWait: Double = 0
+    /// Total worker time decoding chunks and rendering tiles.
+    public var compute: Double = 0
+    /// Mean time from a worker finishing a tile to the coordinator holding it (store, notify, fetch).
+    public var store: Double = 0
+    /// Copying tiles into the output image.
+    public var assemble: Double = 0
+    /// Encoding the result.
+    public var encode: Double = 0
+    /// From submission to the result being stored.
+    public var total: Double = 0
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case decode, plan, publish, queueWait = "queue_wait", compute, store, assemble, encode, total
+    }
+}
+
+/// The shared record of a job, kept in the ``TileStore`` so that any coordinator replica can report on it.
+public struct JobRecord: Codable, Hashable, Sendable {
+    /// The job.
+    public var id: JobID
+    /// Where it is.
+    public var status: JobStatus
+    /// Tiles stored by workers (each counted once, however often it was delivered).
+    public var tilesDone: Int
+    /// Tiles in the plan.
+    public var tilesTotal: Int
+    /// The image's columns and rows.
+    public var width: Int
+    public var height: Int
+    /// The pipeline's text form.
+    public var pipeline: String
+    /// The result's format: `png`, `jpeg` or `pnm`.
+    public var outputFormat: String
+    /// When it was accepted and when it must be done, in milliseconds since 1970.
+    public var createdMs: Int64
+    public var deadlineMs: Int64
+    /// Why it failed.
+    public var error: String?
+    /// Time per stage, filled in as stages finish.
+    public var timings: StageTimings
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, tilesDone = "tiles_done", tilesTotal = "tiles_total", width, height, pipeline,
+             outputFormat = "output_format", createdMs = "created_ms", deadlineMs = "deadline_ms", error, timings
+    }
+}
+
+/// What a worker reports with a stored tile.
+public struct TileReport: Codable, Hashable, Sendable {
+    /// The tile's index.
+    public var tile: Int
+    /// The worker's id.
+    public var worker: String
+    /// When the worker took the chunk and when it finished rendering, in milliseconds since 1970.
+    public var startedMs: Int64
+    public var finishedMs: Int64
+    /// Time spent decoding the chunk and rendering, in milliseconds.
+    public var computeMs: Double
+
+    public init(tile: Int, worker: String, startedMs: Int64, finishedMs: Int64, computeMs: Double) {
+        (self.tile, self.worker, self.startedMs, self.finishedMs, self.computeMs) = (tile, worker, startedMs, finishedMs, computeMs)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tile, worker, startedMs = "started_ms", finishedMs = "finished_ms", computeMs = "compute_ms"
+    }
+}
+
+/// An entry of a job's event list, which the coordinator blocks on.
+public enum JobEvent: Codable, Hashable, Sendable {
+    /// A tile is in the store.
+    case stored(TileReport)
+    /// A chunk of the job could not be processed.
+    case failed(tile: Int?, reason: String)
+
+    private enum CodingKeys: String, CodingKey { case event, report, tile, reason }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .event) {
+        case "stored": self = .stored(try container.decode(TileReport.self, forKey: .report))
+        case "failed": self = .failed(tile: try container.decodeIfPresent(Int.self, forKey: .tile),
+                                      reason: try container.decode(String.self, forKey: .reason))
+        case let other: throw DecodingError.dataCorruptedError(forKey: .event, in: container, debugDescription: "unknown event '\(other)'")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .stored(let report):
+            try container.encode("stored", forKey: .event)
+            try container.encode(report, forKey: .report)
+        case .failed(let tile, let reason):
+            try container.encode("failed", forKey: .event)
+            try container.encodeIfPresent(tile, forKey: .tile)
+            try container.encode(reason, forKey: .reason)
+        }
+    }
+}
+
+/// A worker's sign of life, refreshed every few seconds.
+public struct WorkerHeartbeat: Codable, Hashable, Sendable {
+    /// A unique id per worker process.
+    public var id: String
+    /// The host it runs on.
+    public var host: String
+    /// Tiles it has stored since it started.
+    public var tilesDone: Int
+    /// When it last reported, in milliseconds since 1970.
+    public var lastSeenMs: Int64
+
+    public init(id: String, host: String, tilesDone: Int, lastSeenMs: Int64) {
+        (self.id, self.host, self.tilesDone, self.lastSeenMs) = (id, host, tilesDone, lastSeenMs)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, host, tilesDone = "tiles_done", lastSeenMs = "last_seen_ms" }
+}
+
+extension Date {
+    /// Milliseconds since 1970, the wire format's clock.
+    static var nowMs: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}
