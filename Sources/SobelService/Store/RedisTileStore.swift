@@ -30,6 +30,7 @@ public final class RedisTileStore: TileStore, Sendable {
     }
 
     /// Runs `body` with a connection of its own (blocking commands occupy one), then keeps it for reuse.
+    @discardableResult
     private func withConnection<R>(_ body: (RedisConnection) throws -> R) throws -> R {
         let connection = try idle.withLock { $0.popLast() }
             ?? RedisConnection(url: url, commandTimeout: commandTimeout, reconnectWindow: reconnectWindow)

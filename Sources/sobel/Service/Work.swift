@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SobelService
+
+extension Sobel {
+    /// `sobel work`: a stateless worker that renders chunks from RabbitMQ into tiles in Redis.
+    struct Work: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a worker: take chunks from RabbitMQ, run their pipeline, store the tiles in Redis.",
+            discussion: """
+                Workers are stateless: start as many as you like, anywhere that reaches RabbitMQ and Redis.
+                A chunk is acknowledged only after its tile is stored; a chunk that cannot be processed
+                goes to the dead-letter queue (<queue>.dead) and fails its job. On SIGTERM or Ctrl-C the
+                worker stops taking chunks, finishes those in hand, returns the rest to the queue, and exits 0.
+
+                Example:
+                  SOBEL_AMQP_URL=amqp://sobel:PASSWORD@rabbitmq:5672/%2F \\
+                  SOBEL_REDIS_URL=redis://:PASSWORD@redis:6379/0 sobel work --concurrency 4
+                """
+        )
+
+        @OptionGroup var broker: BrokerOptions
+
+        @Option(help: ArgumentHelp("Chunks rendered at once (default: $SOBEL_CONCURRENCY, or one per core).", valueName: "n"))
+        var concurrency: Int?
+
+        @Option(help: ArgumentHelp("Unacknowledged chunks each consumer holds (default: $SOBEL_PREFETCH, or 2).", valueName: "n"))
+        var prefetch: Int?
+
+        @Option(help: ArgumentHelp("The worker's id in heartbeats and logs (default: host name and a random suffix).", valueName: "id"))
+        var id: String?
+
+        func validate() throws {
+            if try Environment.integer(concurrency, "SOBEL_CONCURRENCY", default: 1) < 1 { throw ValidationError("--concurrency must be at least 1") }
+            if try Environment.integer(prefetch, "SOBEL_PREFETCH", default: 1) < 1 { throw ValidationError("--prefetch must be at least 1") }
+            if broker.isEmbedded {
+                throw ValidationError("sobel work needs RabbitMQ and Redis: set SOBEL_AMQP_URL and SOBEL_REDIS_URL (or --amqp-url and --redis-url). In the embedded mode, sobel serve runs its own workers.")
+            }
+        }
+
+        func run() throws {
+            LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            let settings = WorkerSettings(
+                id: id ?? WorkerSettings.defaultID(),
+                concurrency: try Environment.integer(concurrency, "SOBEL_CONCURRENCY", default: ProcessInfo.processInfo.activeProcessorCount),
+                prefetch: try Environment.integer(prefetch, "SOBEL_PREFETCH", default: 2))
+            let (queue, store) = try broker.connect(timeToLive: .seconds(3600))
+            let logger = Logger(label: "sobel.worker")
+            logger.info("sobel work \(settings.id): queue \(queue.name) on \(queue.url), store \(store.url) prefix \(store.prefix), concurrency \(settings.concurrency), prefetch \(settings.prefetch)")
+            let worker = Worker(queue: queue, store: store, settings: settings, logger: logger)
+            let interrupt = Interrupt.install {
+                logger.info("stopping: finishing the chunks in hand")
+                worker.stop()
+            }
+            worker.run()
+            interrupt.remove()
+            logger.info("stopped after \(worker.tilesDone) tiles")
+        }
+    }
+}
