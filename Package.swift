@@ -69,12 +69,15 @@ let package = Package(
         ),
         .testTarget(
             name: "SobelServiceTests",
-            dependencies: ["SobelService", "SobelAMQP", "SobelRedis", "SobelCore", "SobelCodecs", "SobelTestSupport", "SobelTestServers", "sobel"],
+            dependencies: [
+                "SobelService", "SobelAMQP", "SobelRedis", "SobelCore", "SobelCodecs", "SobelTestSupport", "SobelTestServers", "sobel",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SobelCLITests",
-            dependencies: ["sobel", "SobelCore", "SobelCodecs", "SobelTestSupport"],
+            dependencies: ["sobel", "SobelCore", "SobelCodecs", "SobelTestSupport", "SobelTestServers"],
             swiftSettings: swiftSettings
         ),
     ]

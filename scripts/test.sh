@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# The whole test suite: builds the package and runs every test against the real built binary.
+# The whole test suite: builds the package and runs every test against the real built binary, with a
+# private redis-server and rabbitmq-server that it starts on free loopback ports and stops afterwards.
 # Usage: scripts/test.sh            (from anywhere; needs a Swift 6.1+ toolchain on PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/require.sh
 require_swift
 require_apt_packages $SOBEL_APT_PACKAGES $SOBEL_TEST_APT_PACKAGES
+echo "== starting a private redis-server and rabbitmq-server on free loopback ports"
+redis_dir=/tmp/sobel-test-redis-$$ rabbitmq_dir=/tmp/sobel-test-rabbitmq-$$
+stop_servers() {
+    scripts/lib/test-servers.sh destroy redis "$redis_dir" || true
+    scripts/lib/test-servers.sh destroy rabbitmq "$rabbitmq_dir" || true
+}
+trap stop_servers EXIT
+SOBEL_TEST_REDIS_URL=$(scripts/lib/test-servers.sh start redis "$redis_dir")
+SOBEL_TEST_AMQP_URL=$(scripts/lib/test-servers.sh start rabbitmq "$rabbitmq_dir")
+export SOBEL_TEST_REDIS_URL SOBEL_TEST_AMQP_URL
 echo "== building (debug) and running the tests"
 swift build --build-tests
 mkdir -p .build

@@ -1,4 +1,5 @@
 import Foundation
+import SobelTestServers
 
 /// Runs the built `sobel` executable and captures what it prints.
 struct SobelProcess {
@@ -8,16 +9,7 @@ struct SobelProcess {
         let stderr: String
     }
 
-    /// The `sobel` binary next to this test bundle in the build folder.
-    static let executable: URL = {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("sobel")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        fatalError("the sobel executable was not built next to the tests")
-    }()
+    static var executable: URL { SobelBinary.url }
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

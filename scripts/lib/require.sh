@@ -1,9 +1,10 @@
 # Shared checks for the scripts: fail early, with a message that says what to do.
 
-# The Debian packages the build needs: libpng, libjpeg-turbo and zlib headers, found through pkg-config.
-SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev zlib1g-dev libhiredis-dev"
-# What the tests also need: a redis-server binary, which they start privately on free loopback ports.
-SOBEL_TEST_APT_PACKAGES="redis-server"
+# The Debian packages the build needs: libpng, libjpeg-turbo, zlib, hiredis and rabbitmq-c headers, found through pkg-config.
+SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev zlib1g-dev libhiredis-dev librabbitmq-dev"
+# What the tests also need: redis-server and rabbitmq-server, which they start privately on free loopback
+# ports (scripts/lib/test-servers.sh), and python3 to find free ports.
+SOBEL_TEST_APT_PACKAGES="redis-server rabbitmq-server python3"
 
 require_swift() {
     if ! command -v swift >/dev/null 2>&1; then

@@ -69,6 +69,13 @@ public struct JobRecord: Codable, Hashable, Sendable {
     /// Time per stage, filled in as stages finish.
     public var timings: StageTimings
 
+    /// Creates a record.
+    public init(id: JobID, status: JobStatus, tilesDone: Int, tilesTotal: Int, width: Int, height: Int, pipeline: String,
+                outputFormat: String, createdMs: Int64, deadlineMs: Int64, error: String? = nil, timings: StageTimings = StageTimings()) {
+        (self.id, self.status, self.tilesDone, self.tilesTotal, self.width, self.height) = (id, status, tilesDone, tilesTotal, width, height)
+        (self.pipeline, self.outputFormat, self.createdMs, self.deadlineMs, self.error, self.timings) = (pipeline, outputFormat, createdMs, deadlineMs, error, timings)
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, status, tilesDone = "tiles_done", tilesTotal = "tiles_total", width, height, pipeline,
              outputFormat = "output_format", createdMs = "created_ms", deadlineMs = "deadline_ms", error, timings

@@ -1,0 +1,96 @@
+import Dispatch
+import Foundation
+import SobelService
+import Testing
+
+/// Every ``TileStore`` behaves the same: the in-memory store of the embedded mode and Redis.
+@Suite struct StoreContractTests {
+    private func report(_ tile: Int) -> TileReport {
+        TileReport(tile: tile, worker: "w1", startedMs: 10, finishedMs: 20, computeMs: 1.5)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func storingATileIsIdempotentAndAnnounced(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        let id = JobID()
+        try store.saveRecord(.sample(id))
+        let bytes: [UInt8] = [0, 1, 255, 13, 10, 0]
+        try store.storeTile([9], job: id, report: report(2))
+        try store.storeTile(bytes, job: id, report: report(2))
+        #expect(try store.tile(job: id, index: 2) == bytes, "the later store wins, bytes intact")
+        #expect(try store.record(id)?.tilesDone == 1, "a redelivered tile counts once")
+        #expect(try store.nextEvent(job: id, timeout: .seconds(1)) == .stored(report(2)))
+        #expect(try store.nextEvent(job: id, timeout: .seconds(1)) == .stored(report(2)), "each store announces")
+        #expect(try store.nextEvent(job: id, timeout: .milliseconds(100)) == nil)
+        try store.deleteTiles(job: id, count: 3)
+        #expect(try store.tile(job: id, index: 2) == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func eventWaitsBlockUntilAnEventOrTheTimeout(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        let id = JobID(), other = JobID()
+        let (none, waited) = try timed { try store.nextEvent(job: id, timeout: .milliseconds(500)) }
+        #expect(none == nil && waited >= .milliseconds(450) && waited < .seconds(3))
+        let storeRef = store
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) {
+            try? storeRef.storeTile([1], job: other, report: TileReport(tile: 0, worker: "w", startedMs: 0, finishedMs: 0, computeMs: 0))
+            try? storeRef.storeTile([1], job: id, report: TileReport(tile: 1, worker: "w", startedMs: 0, finishedMs: 0, computeMs: 0))
+        }
+        let (event, woke) = try timed { try store.nextEvent(job: id, timeout: .seconds(10)) }
+        #expect(event == .stored(TileReport(tile: 1, worker: "w", startedMs: 0, finishedMs: 0, computeMs: 0)), "only this job's events")
+        #expect(woke < .seconds(3), "woken by the event, not the timeout")
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func failingAJobRecordsTheReasonUnlessItIsDone(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        let running = JobID(), done = JobID()
+        try store.saveRecord(.sample(running))
+        try store.saveRecord(.sample(done, status: .done))
+        try store.failJob(running, tile: 3, reason: "tile 3: bad pixels")
+        try store.failJob(done, tile: nil, reason: "late")
+        let failed = try #require(try store.record(running))
+        #expect(failed.status == .failed && failed.error == "tile 3: bad pixels")
+        #expect(try store.record(done)?.status == .done)
+        #expect(try store.nextEvent(job: running, timeout: .seconds(1)) == .failed(tile: 3, reason: "tile 3: bad pixels"))
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func recordsAndResultsRoundTrip(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        var record = JobRecord.sample()
+        record.timings.compute = 12.5
+        try store.saveRecord(record)
+        #expect(try store.record(record.id) == record)
+        #expect(try store.record(JobID()) == nil, "an unknown job has no record")
+        let image: [UInt8] = Array(0...255)
+        try store.saveResult(image, job: record.id)
+        #expect(try store.result(record.id) == image)
+        #expect(try store.result(JobID()) == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func jobDataExpires(_ kind: StoreKind) throws {
+        let store = try kind.make(timeToLive: .milliseconds(300))
+        let record = JobRecord.sample()
+        try store.saveRecord(record)
+        try store.storeTile([1, 2], job: record.id, report: report(0))
+        try store.saveResult([3], job: record.id)
+        #expect(try store.record(record.id) != nil)
+        Thread.sleep(forTimeInterval: 0.6)
+        #expect(try store.record(record.id) == nil && store.tile(job: record.id, index: 0) == nil && store.result(record.id) == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func heartbeatsListRecentWorkers(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        try store.heartbeat(WorkerHeartbeat(id: "b", host: "h2", tilesDone: 7, lastSeenMs: now))
+        try store.heartbeat(WorkerHeartbeat(id: "a", host: "h1", tilesDone: 3, lastSeenMs: now - 1000))
+        try store.heartbeat(WorkerHeartbeat(id: "gone", host: "h3", tilesDone: 1, lastSeenMs: now - 60_000))
+        try store.heartbeat(WorkerHeartbeat(id: "a", host: "h1", tilesDone: 4, lastSeenMs: now))
+        let workers = try store.workers(seenWithin: .seconds(10))
+        #expect(workers.map(\.id) == ["a", "b"] && workers.map(\.tilesDone) == [4, 7])
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The built `sobel` executable, found next to the test bundle in the build folder.
+public enum SobelBinary {
+    public static let url: URL = {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("sobel")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        fatalError("the sobel executable was not built next to the tests")
+    }()
+}
+
+/// A `sobel work` process, its log in a file.
+public final class WorkerProcess: @unchecked Sendable {
+    private let process = Process()
+    public let log: URL
+
+    /// Starts `sobel work` with `arguments` after `work`.
+    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        log = FileManager.default.temporaryDirectory.appendingPathComponent("sobel-work-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = SobelBinary.url
+        process.arguments = ["work"] + arguments
+        var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOBEL_") }
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+    }
+
+    public var isRunning: Bool { process.isRunning }
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    /// What the worker has logged so far.
+    public var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Sends a signal.
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to exit, at most `timeout` seconds.
+    /// - Returns: Its exit status, or `nil` if it is still running.
+    public func waitForExit(timeout: TimeInterval) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: log)
+    }
+}
