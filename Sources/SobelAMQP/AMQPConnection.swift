@@ -38,15 +38,13 @@ public final class AMQPConnection: @unchecked Sendable {
         self.timeout = timeout
         guard let state = amqp_new_connection() else { throw AMQPError.unreachable("out of memory") }
         self.state = state
-        guard let socket = amqp_tcp_socket_new(state) else {
-            amqp_destroy_connection(state)
-            throw AMQPError.unreachable("cannot create a socket")
-        }
+        // From here on, a failure leaves the connection broken and `deinit` (which runs for a class whose
+        // init throws after its properties are set) destroys the state: destroying it here too would free it twice.
+        guard let socket = amqp_tcp_socket_new(state) else { throw broken(AMQPError.unreachable("cannot create a socket")) }
         var limit = timeout.timeval
         let opened = amqp_socket_open_noblock(socket, url.host, Int32(url.port), &limit)
         guard opened == AMQP_STATUS_OK.rawValue else {
-            amqp_destroy_connection(state)
-            throw AMQPError.unreachable("\(url): \(String(cString: amqp_error_string2(opened)))")
+            throw broken(AMQPError.unreachable("\(url): \(String(cString: amqp_error_string2(opened)))"))
         }
         amqp_set_handshake_timeout(state, &limit)
         amqp_set_rpc_timeout(state, &limit)
@@ -54,10 +52,8 @@ public final class AMQPConnection: @unchecked Sendable {
             try check(camqp_login_plain(state, url.virtualHost, url.user, url.password, Int32(heartbeat)), "login")
             amqp_channel_open(state, channel)
             try check(amqp_get_rpc_reply(state), "channel.open")
-        } catch {
-            amqp_destroy_connection(state)
-            if case AMQPError.connectionLost(let detail) = error { throw AMQPError.unreachable("\(url): \(detail)") }
-            throw error
+        } catch AMQPError.connectionLost(let detail) {
+            throw broken(AMQPError.unreachable("\(url): \(detail)"))
         }
     }
 

@@ -13,8 +13,9 @@ public struct ChunkHeader: Codable, Hashable, Sendable {
     public var tile: Int
     /// The number of tiles in the job.
     public var tiles: Int
-    /// The whole image's columns and rows, for the border rule at its real edges.
+    /// The whole image's columns, for the border rule at its real edges.
     public var imageWidth: Int
+    /// The whole image's rows.
     public var imageHeight: Int
     /// The pixels the worker must produce, in image coordinates.
     public var output: Rect
@@ -31,6 +32,13 @@ public struct ChunkHeader: Codable, Hashable, Sendable {
 
     /// The version this build reads and writes.
     public static let currentVersion = 1
+
+    /// Creates a header; see the properties for the meaning of each field.
+    public init(version: Int = ChunkHeader.currentVersion, job: JobID, tile: Int, tiles: Int, imageWidth: Int, imageHeight: Int,
+                output: Rect, input: Rect, format: PixelFormat, pipeline: String, deadlineMs: Int64, publishedMs: Int64) {
+        (self.version, self.job, self.tile, self.tiles, self.imageWidth, self.imageHeight) = (version, job, tile, tiles, imageWidth, imageHeight)
+        (self.output, self.input, self.format, self.pipeline, self.deadlineMs, self.publishedMs) = (output, input, format, pipeline, deadlineMs, publishedMs)
+    }
 
     enum CodingKeys: String, CodingKey {
         case version = "v", job, tile, tiles, imageWidth = "image_width", imageHeight = "image_height", output, input, format,

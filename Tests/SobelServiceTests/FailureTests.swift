@@ -1,0 +1,86 @@
+import Foundation
+import SobelAMQP
+import SobelCore
+import SobelService
+import SobelTestServers
+import SobelTestSupport
+import Testing
+
+/// Jobs survive dying workers, poison messages and missing workers: each completes bit-exact or fails
+/// with a reason, within its deadline.
+@Suite struct FailureTests {
+    /// A job big enough that workers are still busy with it a moment after it starts.
+    static func longJob(seed: UInt64) -> (Image, JobOptions, Pipeline) {
+        var generator = SeededGenerator(seed: seed)
+        let image = Image.random(width: 1024, height: 768, format: .rgb8, using: &generator)
+        let pipeline = try! Pipeline(parsing: "gray,blur:5,sobel:l2")
+        return (image, JobOptions(pipeline: pipeline, tileSize: .strips(rows: 8)), pipeline)
+    }
+
+    /// Waits (by reading the record, as a client would) until the job has `tiles` tiles done.
+    static func waitForProgress(_ coordinator: Coordinator, _ id: JobID, tiles: Int) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while (try coordinator.status(id)?.tilesDone ?? 0) < tiles {
+            guard Date() < deadline else { throw SetupFailure("the job made no progress") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    @Test func aWorkerKilledMidJobLosesNothing() throws {
+        let harness = try ServiceHarness(.servers, workers: 2, prefetch: 4)
+        let (image, options, pipeline) = Self.longJob(seed: 61)
+        let id = try harness.coordinator.submit(image, options: options)
+        try Self.waitForProgress(harness.coordinator, id, tiles: 4)
+        let victim = harness.workers[0]
+        victim.signal(SIGKILL)
+        #expect(victim.waitForExit(timeout: 10) != nil)
+        let tilesAtKill = try harness.coordinator.status(id)?.tilesDone ?? 0
+        let (record, result) = try harness.outcome(of: id)
+        #expect(record.status == .done, "\(record.error ?? "")\n\(harness.workerLogs)")
+        #expect(tilesAtKill < record.tilesTotal, "the worker died with work left")
+        #expect(result == (try pipeline.run(on: image)), "bit-identical despite the dead worker")
+    }
+
+    @Test func aPoisonMessageIsDeadLetteredAndTheWorkerSurvives() throws {
+        let harness = try ServiceHarness(.servers, workers: 1)
+        let queue = harness.coordinator.queue
+        let deadBefore = try queue.deadLetterDepth()
+        let broker = try AMQPConnection(url: AMQPURL(harness.amqpURL!))
+        try broker.publishConfirmed([Array("this is not a chunk".utf8)], to: harness.queueName, contentType: "text/plain")
+
+        // A chunk of a real job whose pixels do not match its rectangle: dead-lettered, and the job fails.
+        let id = JobID()
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        try harness.coordinator.store.saveRecord(JobRecord(id: id, status: .running, tilesDone: 0, tilesTotal: 1, width: 4, height: 4,
+                                                          pipeline: "gray,sobel:l2", outputFormat: "png", createdMs: now, deadlineMs: now + 60_000))
+        let header = ChunkHeader(version: 1, job: id, tile: 0, tiles: 1, imageWidth: 4, imageHeight: 4,
+                                 output: Rect(x: 0, y: 0, width: 4, height: 4), input: Rect(x: 0, y: 0, width: 4, height: 4),
+                                 format: .gray8, pipeline: "gray,sobel:l2", deadlineMs: now + 60_000, publishedMs: now)
+        try broker.publishConfirmed([ChunkMessage(header: header, pixels: [1, 2, 3]).encoded()], to: harness.queueName, contentType: ChunkMessage.contentType)
+
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, try queue.deadLetterDepth() < deadBefore + 2 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(try queue.deadLetterDepth() == deadBefore + 2, "both poison messages are in the dead-letter queue")
+        let failed = try #require(try harness.coordinator.status(id))
+        #expect(failed.status == .failed && (failed.error ?? "").contains("3 bytes"), "\(failed.error ?? "no error")")
+        #expect(harness.workers[0].isRunning, "the worker survives")
+
+        let (image, options, pipeline) = (Image.random(width: 50, height: 40, using: &Self.generator), JobOptions(), Pipeline.default)
+        let (record, result) = try harness.run(image, options)
+        let expected = try pipeline.run(on: image)
+        #expect(record.status == .done && result == expected, "and goes on working")
+    }
+    nonisolated(unsafe) static var generator = SeededGenerator(seed: 62)
+
+    @Test(arguments: Backend.allCases)
+    func withoutWorkersAJobFailsAtItsDeadline(_ backend: Backend) throws {
+        let harness = try ServiceHarness(backend, workers: 0, deadline: .seconds(3))
+        var generator = SeededGenerator(seed: 63)
+        let (record, result) = try timed {
+            try harness.run(Image.random(width: 64, height: 48, using: &generator), JobOptions(tileSize: .strips(rows: 16)), wait: .seconds(30))
+        }.0
+        #expect(record.status == .failed && result == nil)
+        #expect((record.error ?? "").contains("deadline") && (record.error ?? "").contains("workers"), "\(record.error ?? "")")
+        #expect(Int64(Date().timeIntervalSince1970 * 1000) - record.createdMs < 10_000, "it fails at the deadline, not later")
+    }
+}
