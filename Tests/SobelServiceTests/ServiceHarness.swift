@@ -37,7 +37,7 @@ final class ServiceHarness {
         keyPrefix = "test:\(UUID().uuidString)"
         let settings = ServiceSettings(deadline: deadline)
         var logger = Logger(label: "test")
-        logger.logLevel = .error
+        logger.logLevel = .warning
         switch backend {
         case .embedded:
             (self.amqpURL, self.redisURL) = (nil, nil)

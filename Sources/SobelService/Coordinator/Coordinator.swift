@@ -205,6 +205,9 @@ extension Coordinator {
         return publishedMs
     }
 
+    /// The longest single wait for a tile before checking that the store still has the job.
+    static let storeCheckInterval = Duration.seconds(5)
+
     /// Blocks on the job's events until every tile is in `output`, the job fails, or its deadline passes.
     private func collect(_ job: inout RunningJob, into output: inout Image, assembly: inout Assembly, logger: Logger) throws {
         let id = job.record.id
@@ -212,9 +215,11 @@ extension Coordinator {
             let remaining = Duration.milliseconds(job.record.deadlineMs - Date.nowMs)
             guard remaining > .zero else { throw deadlineFailure(job, received: assembly.received.count) }
             do {
-                switch try store.nextEvent(job: id, timeout: remaining) {
+                switch try store.nextEvent(job: id, timeout: min(remaining, Self.storeCheckInterval)) {
                 case nil:
-                    continue
+                    // No tile for a while: make sure the store still has the job (a store restarted without
+                    // persistence loses it, and workers then discard its chunks), then block again.
+                    try recoverStore(&job, received: assembly.received, logger: logger)
                 case .failed(let tile, let reason)?:
                     throw JobFailure(tile.map { "tile \($0) failed: \(reason)" } ?? reason)
                 case .stored(let report)?:
