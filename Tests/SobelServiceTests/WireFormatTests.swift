@@ -1,0 +1,85 @@
+import Foundation
+import SobelCore
+import SobelService
+import Testing
+
+/// Wire format v1: what other programs can rely on.
+@Suite struct WireFormatTests {
+    static let header = ChunkHeader(job: JobID("7c9e6679-7425-40de-944b-e07fc1f90ae7")!, tile: 2, tiles: 4, imageWidth: 10, imageHeight: 8,
+                                    output: Rect(x: 0, y: 4, width: 10, height: 2), input: Rect(x: 0, y: 3, width: 10, height: 4),
+                                    format: .gray8, pipeline: "gray,sobel:l2", deadlineMs: 1_700_000_060_000, publishedMs: 1_700_000_000_000)
+
+    @Test func aChunkIsAJSONLineThenBase64Pixels() throws {
+        let pixels = (0..<40).map { UInt8($0 * 6) }
+        let bytes = try ChunkMessage(header: Self.header, pixels: pixels).encoded()
+        let newline = try #require(bytes.firstIndex(of: 0x0A))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(bytes[..<newline])) as? [String: Any])
+        #expect(json["v"] as? Int == 1 && json["job"] as? String == "7c9e6679-7425-40de-944b-e07fc1f90ae7")
+        #expect(json["tile"] as? Int == 2 && json["tiles"] as? Int == 4 && json["format"] as? String == "gray8")
+        #expect((json["input"] as? [String: Int]) == ["x": 0, "y": 3, "width": 10, "height": 4])
+        #expect(json["pipeline"] as? String == "gray,sobel:l2" && json["deadline_ms"] as? Int == 1_700_000_060_000)
+        #expect(String(decoding: bytes[(newline + 1)...], as: UTF8.self) == Data(pixels).base64EncodedString(), "standard base64 with padding")
+        let decoded = try ChunkMessage(decoding: bytes)
+        #expect(decoded.header == Self.header && decoded.pixels == pixels)
+    }
+
+    @Test(arguments: [
+        ("no newline", "no newline"),
+        ("{\"v\":1}\nAAAA", "JSON header"),
+    ])
+    func unreadableHeadersAreRefused(_ text: String, _ mention: String) {
+        #expect {
+            try ChunkMessage(decoding: Array(text.utf8))
+        } throws: { error in
+            guard let wire = error as? WireError, case .header(let detail) = wire else { return false }
+            return wire.job == nil && detail.contains(mention)
+        }
+    }
+
+    @Test func badChunksNameTheirJobAndTheProblem() throws {
+        func refusal(_ header: ChunkHeader, _ payload: String) throws -> String {
+            var bytes = try JSONEncoder().encode(header)
+            bytes.append(0x0A)
+            bytes.append(contentsOf: Array(payload.utf8))
+            do {
+                _ = try ChunkMessage(decoding: Array(bytes))
+                return "accepted"
+            } catch let error as WireError {
+                #expect(error.job == Self.header.job)
+                return error.description
+            }
+        }
+        let pixels40 = Data(repeating: 7, count: 40).base64EncodedString()
+        #expect(try refusal(Self.header, "!!!!").contains("base64"))
+        #expect(try refusal(Self.header, Data([1, 2, 3]).base64EncodedString()).contains("3 bytes"))
+        var future = Self.header
+        future.version = 2
+        #expect(try refusal(future, pixels40).contains("version 2"))
+        var outside = Self.header
+        outside.tile = 4
+        #expect(try refusal(outside, pixels40).contains("tile 4"))
+        #expect(try refusal(Self.header, pixels40) == "accepted")
+    }
+
+    @Test func jobIDsAreStrictLowercaseUUIDs() {
+        let id = JobID()
+        #expect(JobID(id.description) == id && id.description == id.description.lowercased())
+        for bad in ["", "../etc/passwd", "7c9e6679-7425-40de-944b-e07fc1f90ae", "7c9e6679742540de944be07fc1f90ae7", "7c9e6679-7425-40de-944b-e07fc1f90ae7x"] {
+            #expect(JobID(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func recordsAndEventsUseSnakeCaseJSON() throws {
+        var record = JobRecord(id: Self.header.job, status: .running, tilesDone: 1, tilesTotal: 4, width: 10, height: 8,
+                               pipeline: "gray,sobel:l2", outputFormat: "png", createdMs: 5, deadlineMs: 6)
+        record.timings.queueWait = 1.5
+        let json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        for key in ["\"tiles_done\":1", "\"tiles_total\":4", "\"queue_wait\":1.5", "\"status\":\"running\"", "\"deadline_ms\":6"] {
+            #expect(json.contains(key), "\(key) in \(json)")
+        }
+        let event = JobEvent.stored(TileReport(tile: 3, worker: "w", startedMs: 1, finishedMs: 2, computeMs: 0.5))
+        let eventJSON = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
+        #expect(eventJSON.contains("\"event\":\"stored\"") && eventJSON.contains("\"finished_ms\":2"))
+        #expect(try JSONDecoder().decode(JobEvent.self, from: Data(eventJSON.utf8)) == event)
+    }
+}
