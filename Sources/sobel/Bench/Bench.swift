@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SobelCodecs
 import SobelCore
+import SobelService
 
 extension Sobel {
     /// `sobel bench`: kernel speed in MP/s against a memcpy measured in the same run.
@@ -17,6 +18,7 @@ extension Sobel {
                   swift run -c release -Xswiftc -target-cpu -Xswiftc znver4 sobel bench --json
                   sobel bench --sizes 1920x1080 --threads 1 --runs 5
                   sobel bench --codecs --json
+                  SOBEL_AMQP_URL=… SOBEL_REDIS_URL=… sobel bench --service   (or scripts/bench.sh --service)
                 """
         )
 
@@ -43,8 +45,13 @@ extension Sobel {
         @Flag(help: "Measure the PNG and JPEG codecs instead of the filters (one thread; sizes default to 4096x4096).")
         var codecs = false
 
+        @Flag(help: "Measure whole service jobs (4096² PNG and 1080p JPEG to PNG): through RabbitMQ and Redis with two sobel work processes, and embedded, next to sobel filter's in-process time.")
+        var service = false
+
+        @OptionGroup var broker: BrokerOptions
+
         @Option(name: .customLong("save-inputs"), help: ArgumentHelp(
-            "With --codecs, also write the inputs as gray.pgm, rgb.ppm and edges.pgm into this folder, so other tools can be measured on the same pixels.",
+            "With --codecs, also write the inputs as gray.pgm, rgb.ppm and edges.pgm into this folder (with --service, the PNG and JPEG inputs), so other tools can be measured on the same pixels.",
             valueName: "dir"))
         var saveInputs: String?
 
@@ -79,6 +86,20 @@ extension Sobel {
             }
             let source = try ImageCodec.decode(data)
             guard source.channels == 3 else { throw CommandFailure(message: "\(photo): an RGB photo is needed") }
+            if service {
+                guard !broker.isEmbedded else {
+                    throw CommandFailure(message: "--service needs RabbitMQ and Redis: set SOBEL_AMQP_URL and SOBEL_REDIS_URL (scripts/bench.sh --service starts private ones)", exitCode: 2)
+                }
+                let rows = try ServiceBench(broker: broker, runs: max(runs, 5)).run(photo: source, saveInputs: saveInputs)
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+                } else {
+                    print(ServiceBench.table(rows))
+                }
+                return
+            }
             var results: [BenchResult] = []
             for size in try codecs && sizes == Self.defaultSizes ? [TileSize(argument: "4096x4096")!] : parsedSizes() {
                 let rgb = try PhotoMosaic.rgb(from: source, width: size.width, height: size.height)

@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import SobelCodecs
+import SobelCore
+import SobelService
+
+/// `sobel bench --service`: whole jobs through the coordinator — with real RabbitMQ and Redis and two
+/// `sobel work` processes, and in the embedded mode — next to what `sobel filter` does in-process
+/// (decode, filter, encode) on the same input, measured in the same run.
+struct ServiceBench {
+    let broker: BrokerOptions
+    let runs: Int
+
+    /// One input: its name, encoded bytes and size.
+    struct Input {
+        let name: String
+        let bytes: [UInt8]
+        let width: Int
+        let height: Int
+    }
+
+    /// One measured row: medians over the runs.
+    struct Row: Codable {
+        var name: String
+        var mode: String
+        var width: Int
+        var height: Int
+        var runs: Int
+        var latencyMs: Double
+        var mps: Double
+        var ratioToFilter: Double?
+        var stagesMs: [String: Double]
+
+        enum CodingKeys: String, CodingKey {
+            case name, mode, width, height, runs, latencyMs = "latency_ms", mps, ratioToFilter = "latency_ratio_to_filter", stagesMs = "stages_ms"
+        }
+    }
+
+    /// The jobs of the issue: a 4096² PNG and a 1920×1080 JPEG, both filtered to PNG.
+    static func inputs(photo: Image) throws -> [Input] {
+        let big = try PhotoMosaic.rgb(from: photo, width: 4096, height: 4096)
+        let hd = try PhotoMosaic.rgb(from: photo, width: 1920, height: 1080, seed: 7)
+        return [
+            Input(name: "png-4096", bytes: try ImageCodec.encode(big, options: .png(.default)), width: 4096, height: 4096),
+            Input(name: "jpeg-1080p", bytes: try ImageCodec.encode(hd, options: .jpeg(quality: 90)), width: 1920, height: 1080),
+        ]
+    }
+
+    func run(photo: Image, saveInputs: String?) throws -> [Row] {
+        let inputs = try Self.inputs(photo: photo)
+        if let saveInputs {
+            try FileManager.default.createDirectory(atPath: saveInputs, withIntermediateDirectories: true)
+            for input in inputs {
+                try Data(input.bytes).write(to: URL(fileURLWithPath: saveInputs).appendingPathComponent(input.name + (input.name.hasPrefix("png") ? ".png" : ".jpg")))
+            }
+        }
+        var logger = Logger(label: "sobel.bench")
+        logger.logLevel = .error
+        let (queue, store) = try broker.connect(timeToLive: .seconds(600))
+        let distributed = Coordinator(queue: queue, store: store, settings: ServiceSettings(deadline: .seconds(300)), logger: logger)
+        let workers = try (0..<2).map { _ in try startWorker(queue: queue.name, prefix: store.prefix) }
+        defer { for worker in workers { worker.interrupt(); worker.waitUntilExit() } }
+        let embedded = EmbeddedService(workers: 2, settings: ServiceSettings(deadline: .seconds(300)), logger: logger)
+        defer { embedded.stop() }
+
+        var rows: [Row] = []
+        for input in inputs {
+            let filter = try measureFilter(input)
+            rows.append(filter)
+            for (mode, coordinator) in [("rabbitmq+redis, 2 worker processes", distributed), ("embedded, 2 worker threads", embedded.coordinator)] {
+                var row = try measure(input, coordinator: coordinator, mode: mode)
+                row.ratioToFilter = row.latencyMs / filter.latencyMs
+                rows.append(row)
+                FileHandle.standardError.write(Data("measured \(input.name) \(mode)\n".utf8))
+            }
+        }
+        return rows
+    }
+
+    /// A `sobel work` process of this same binary, on a queue and key prefix of this run.
+    private func startWorker(queue: String, prefix: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["work", "--amqp-url", broker.resolvedAMQPURL!, "--redis-url", broker.resolvedRedisURL!,
+                             "--queue", queue, "--key-prefix", prefix, "--concurrency", "1", "--prefetch", "2"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// What `sobel filter` does for one file, in-process, on every core.
+    private func measureFilter(_ input: Input) throws -> Row {
+        var latencies: [Double] = []
+        for run in 0...runs {
+            let start = ContinuousClock.now
+            let image = try ImageCodec.decode(input.bytes)
+            let edges = try Pipeline.default.run(on: image)
+            _ = try ImageCodec.encode(edges, options: .png(.default), threads: ProcessInfo.processInfo.activeProcessorCount)
+            if run > 0 { latencies.append((ContinuousClock.now - start).milliseconds) }  // run 0 warms up
+        }
+        let latency = Self.median(latencies)
+        return Row(name: input.name, mode: "sobel filter (in-process)", width: input.width, height: input.height, runs: runs,
+                   latencyMs: latency, mps: Double(input.width * input.height) / latency / 1000, ratioToFilter: nil, stagesMs: [:])
+    }
+
+    private func measure(_ input: Input, coordinator: Coordinator, mode: String) throws -> Row {
+        var latencies: [Double] = []
+        var stages: [String: [Double]] = [:]
+        for run in 0...runs {
+            let start = ContinuousClock.now
+            let id = try coordinator.submit(encoded: input.bytes)
+            let record = try coordinator.wait(for: id, timeout: .seconds(300))
+            guard case .done = try coordinator.result(id), let record else {
+                throw CommandFailure(message: "a benchmark job failed: \(try coordinator.status(id)?.error ?? "unknown")")
+            }
+            guard run > 0 else { continue }
+            latencies.append((ContinuousClock.now - start).milliseconds)
+            let timings = record.timings
+            for (name, value) in [("decode", timings.decode), ("plan", timings.plan), ("base64+publish", timings.publish),
+                                  ("queue wait (mean/tile)", timings.queueWait), ("worker compute (sum)", timings.compute),
+                                  ("store+notify (mean/tile)", timings.store), ("assemble", timings.assemble), ("encode", timings.encode)] {
+                stages[name, default: []].append(value)
+            }
+        }
+        let latency = Self.median(latencies)
+        return Row(name: input.name, mode: mode, width: input.width, height: input.height, runs: runs, latencyMs: latency,
+                   mps: Double(input.width * input.height) / latency / 1000, ratioToFilter: nil,
+                   stagesMs: stages.mapValues(Self.median))
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+
+    static func table(_ rows: [Row]) -> String {
+        var lines = ["input       mode                                   latency ms   MP/s    vs filter"]
+        for row in rows {
+            lines.append(String(format: "%-11@ %-38@ %10.1f %7.1f  %@", row.name as NSString, row.mode as NSString, row.latencyMs, row.mps,
+                                (row.ratioToFilter.map { String(format: "%.2f×", $0) } ?? "") as NSString))
+            for (stage, ms) in row.stagesMs.sorted(by: { $0.key < $1.key }) {
+                lines.append(String(format: "              %-36@ %8.1f ms", stage as NSString, ms))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}
