@@ -2,14 +2,33 @@
 # Speed report: the anchors (OpenCV, Halide, libvips, memcpy) and sobel bench, default and tuned
 # builds, measured one right after another on this machine. Takes about 10 minutes.
 # Usage: scripts/bench.sh [TARGET_CPU]       (default znver4; e.g. haswell, native)
-# Writes bench-out/anchors/results.{md,json}, bench-out/{default,tuned,codecs,codecs-opencv}.json.
+#        scripts/bench.sh --service [TARGET_CPU]   whole service jobs only (private RabbitMQ and Redis; ~5 minutes)
+# Writes bench-out/anchors/results.{md,json}, bench-out/{default,tuned,codecs,codecs-opencv}.json,
+# or with --service bench-out/{service,service-opencv}.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/require.sh
 require_swift
-cpu=${1:-znver4}
 out=bench-out
 mkdir -p "$out"
+if [ "${1:-}" = --service ]; then
+    cpu=${2:-znver4}
+    require_apt_packages $SOBEL_APT_PACKAGES $SOBEL_TEST_APT_PACKAGES
+    swift build -c release --product sobel --scratch-path ".build-$cpu" -Xswiftc -target-cpu -Xswiftc "$cpu"
+    redis_dir=/tmp/sobel-bench-redis-$$ rabbitmq_dir=/tmp/sobel-bench-rabbitmq-$$
+    trap 'scripts/lib/test-servers.sh destroy redis "$redis_dir"; scripts/lib/test-servers.sh destroy rabbitmq "$rabbitmq_dir"' EXIT
+    SOBEL_REDIS_URL=$(scripts/lib/test-servers.sh start redis "$redis_dir")
+    SOBEL_AMQP_URL=$(scripts/lib/test-servers.sh start rabbitmq "$rabbitmq_dir")
+    export SOBEL_REDIS_URL SOBEL_AMQP_URL
+    echo "== sobel bench --service (tuned build, $cpu)"
+    ".build-$cpu/release/sobel" bench --service --json --save-inputs "$out/service-inputs" > "$out/service.json"
+    echo "== OpenCV decode + Sobel + PNG encode on the same inputs"
+    python3 -m pip install -q opencv-python-headless==5.0.0.93 numpy
+    python3 scripts/service_anchor.py "$out/service-inputs" > "$out/service-opencv.json"
+    python3 scripts/service_report.py "$out"
+    exit 0
+fi
+cpu=${1:-znver4}
 echo "== building: default (portable) and tuned (-target-cpu $cpu) release builds"
 swift build -c release --product sobel
 swift build -c release --product sobel --scratch-path ".build-$cpu" -Xswiftc -target-cpu -Xswiftc "$cpu"

@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Summarises bench-out/service.json (sobel bench --service) and bench-out/service-opencv.json
+(scripts/service_anchor.py), measured in the same run: latency medians, MP/s, and the ratios the
+service goals are stated in."""
+import json
+import os
+import sys
+
+out = sys.argv[1] if len(sys.argv) > 1 else "bench-out"
+rows = json.load(open(os.path.join(out, "service.json")))
+opencv = {row["name"]: row for row in json.load(open(os.path.join(out, "service-opencv.json")))}
+for name in dict.fromkeys(row["name"] for row in rows):
+    mine = [row for row in rows if row["name"] == name]
+    filt = next(row for row in mine if row["mode"].startswith("sobel filter"))
+    served = next(row for row in mine if row["mode"].startswith("rabbitmq"))
+    embedded = next(row for row in mine if row["mode"].startswith("embedded"))
+    cv = opencv.get(name)
+    print(f"{name} ({served['width']}x{served['height']}), medians of {served['runs']} runs")
+    for row in (filt, served, embedded) + ((cv,) if cv else ()):
+        print(f"  {row['mode']:<40} {row['latency_ms']:9.1f} ms {row['mps']:8.1f} MP/s")
+    if cv:
+        print(f"  service vs OpenCV in-process:       {served['mps'] / cv['mps']:.2f}x  (goal >= 1.0)")
+    print(f"  service MP/s vs the replaced design (7.6 MP/s): {served['mps'] / 7.6:.1f}x  (goal >= 10 at 4096^2)")
+    print(f"  embedded latency / sobel filter:    {embedded['latency_ms'] / filt['latency_ms']:.2f}  (goal <= 1.3)")
+    print("  stages (service, ms):", ", ".join(f"{k} {v:.1f}" for k, v in sorted(served["stages_ms"].items())))
