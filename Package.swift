@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "sobel",
             dependencies: [
-                "SobelCore", "SobelCodecs", "SobelService", "SobelAMQP", "SobelRedis", "SobelTestSupport",
+                "SobelCore", "SobelCodecs", "SobelService", "SobelAMQP", "SobelRedis", "SobelClientSupport", "SobelTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

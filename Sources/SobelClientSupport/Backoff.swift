@@ -41,6 +41,9 @@ extension Duration {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 
+    /// The duration in milliseconds, as a `Double`.
+    public var milliseconds: Double { seconds * 1000 }
+
     /// The duration as a `timeval`, for C libraries' timeouts.
     public var timeval: Foundation.timeval {
         let (seconds, attoseconds) = components

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SobelClientSupport
 import SobelCodecs
 import SobelCore
 import SobelService
@@ -144,8 +145,4 @@ struct ServiceBench {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-extension Duration {
-    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
 }
