@@ -1,10 +1,15 @@
-// rabbitmq-c 0.11 for Swift. 0.11 installs <amqp.h> at the include root (newer versions use
-// <rabbitmq-c/amqp.h>). `amqp_login` is variadic and AMQP field tables are unions: both are wrapped
+// rabbitmq-c for Swift. 0.11 (Debian 12) installs <amqp.h> at the include root, 0.13 and later
+// <rabbitmq-c/amqp.h>: both are covered. `amqp_login` is variadic and AMQP field tables are unions: both are wrapped
 // here as static inline functions; macros are re-exported as constants.
 #ifndef CRABBITMQ_SHIM_H
 #define CRABBITMQ_SHIM_H
+#if __has_include(<rabbitmq-c/amqp.h>)
+#include <rabbitmq-c/amqp.h>
+#include <rabbitmq-c/tcp_socket.h>
+#else
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
