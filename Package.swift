@@ -13,12 +13,14 @@ let package = Package(
         .library(name: "SobelCore", targets: ["SobelCore"]),
         .library(name: "SobelCodecs", targets: ["SobelCodecs"]),
         .library(name: "SobelService", targets: ["SobelService"]),
+        .library(name: "SobelWeb", targets: ["SobelWeb"]),
         .executable(name: "sobel", targets: ["sobel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(name: "SobelCore", swiftSettings: swiftSettings),
@@ -41,11 +43,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SobelWeb",
+            dependencies: [
+                "SobelService", "SobelCodecs", "SobelCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SobelTestSupport", dependencies: ["SobelCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "sobel",
             dependencies: [
-                "SobelCore", "SobelCodecs", "SobelService", "SobelAMQP", "SobelRedis", "SobelClientSupport", "SobelTestSupport",
+                "SobelCore", "SobelCodecs", "SobelService", "SobelWeb", "SobelAMQP", "SobelRedis", "SobelClientSupport", "SobelTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

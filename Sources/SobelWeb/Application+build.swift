@@ -1,0 +1,35 @@
+import Hummingbird
+import Logging
+import SobelService
+
+/// Builds the web app over a coordinator.
+/// - Parameters:
+///   - coordinator: The coordinator jobs go to.
+///   - isEmbedded: Whether it runs the embedded queue and store (for `/readyz`).
+///   - settings: Address, limits and token.
+///   - logger: The server's logger.
+/// - Returns: The application, to run with `runService()` or test with `test(.router)`.
+public func buildApplication(coordinator: Coordinator, isEmbedded: Bool, settings: WebSettings,
+                             logger: Logger = Logger(label: "sobel.web")) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(coordinator: coordinator, isEmbedded: isEmbedded, settings: settings),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "sobel"),
+        logger: logger)
+}
+
+/// The routes: health checks at the root, the JSON API under `/api/v1`.
+/// - Parameters:
+///   - coordinator: The coordinator jobs go to.
+///   - isEmbedded: Whether it runs the embedded queue and store.
+///   - settings: Limits and token.
+/// - Returns: The router.
+public func buildRouter(coordinator: Coordinator, isEmbedded: Bool, settings: WebSettings) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: APIErrorMiddleware())
+    HealthController(coordinator: coordinator, isEmbedded: isEmbedded).addRoutes(to: router)
+    let api = router.group("api/v1")
+    if let token = settings.apiToken { api.add(middleware: BearerTokenMiddleware(token: token)) }
+    JobsController(coordinator: coordinator, settings: settings).addRoutes(to: api.group("jobs"))
+    WorkersController(coordinator: coordinator).addRoutes(to: api.group("workers"))
+    return router
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import SobelCodecs
+import SobelService
+
+/// `/api/v1/jobs`: upload an image, follow its job, fetch the result.
+struct JobsController {
+    let coordinator: Coordinator
+    let settings: WebSettings
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post(use: create)
+        group.get(":id", use: status)
+        group.get(":id/result", use: result)
+    }
+
+    /// `POST /api/v1/jobs`: a raw image body (`Content-Type: image/*`) with options in the query.
+    /// Answers 202 with the job's URLs, or with `?wait=true` the result image itself.
+    @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
+        let query = try JobQuery(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("image/") || type.hasPrefix("application/octet-stream") else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type",
+                           "send the image as the body with Content-Type image/png, image/jpeg or image/x-portable-anymap")
+        }
+        let depth = try await blocking { [coordinator] in try coordinator.queue.depth() }
+        guard depth <= settings.maxQueueDepth else {
+            throw APIError(.serviceUnavailable, "busy", "the queue holds \(depth) chunks, over its limit of \(settings.maxQueueDepth); try again shortly",
+                           headers: [.retryAfter: "5"])
+        }
+        let body = try await request.body.collect(upTo: settings.maxUploadBytes)  // refused while streaming when too large
+        let bytes = Array(buffer: body)
+        let id = try await blocking { [coordinator] in try coordinator.submit(encoded: bytes, options: query.options) }
+        if query.wait {
+            return try await waitedResult(id)
+        }
+        let created = JobCreatedResponse(id: id.description, statusURL: "/api/v1/jobs/\(id)", resultURL: "/api/v1/jobs/\(id)/result")
+        var response = try json(created, status: .accepted)
+        response.headers[.location] = created.statusURL
+        return response
+    }
+
+    /// `GET /api/v1/jobs/{id}`: the job's status, tiles and timings, from any replica.
+    @Sendable func status(request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try jobID(context)
+        guard let record = try await blocking({ [coordinator] in try coordinator.status(id) }) else { throw unknownJob }
+        return try json(JobStatusResponse(record), status: .ok)
+    }
+
+    /// `GET /api/v1/jobs/{id}/result`: the image (200), 409 while the job runs, 404 for an unknown job,
+    /// 422 for a failed one.
+    @Sendable func result(request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try jobID(context)
+        return try image(of: try await blocking { [coordinator] in try coordinator.result(id) })
+    }
+
+    private func waitedResult(_ id: JobID) async throws -> Response {
+        let timeout = coordinator.settings.deadline + .seconds(5)
+        _ = try await blocking { [coordinator] in try coordinator.wait(for: id, timeout: timeout) }
+        return try image(of: try await blocking { [coordinator] in try coordinator.result(id) })
+    }
+
+    private func image(of result: JobResult) throws -> Response {
+        switch result {
+        case .done(let bytes, let mediaType):
+            return Response(status: .ok, headers: [.contentType: mediaType, .contentLength: String(bytes.count)],
+                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .pending(let record):
+            throw APIError(.conflict, "not_ready", "the job is \(record.status.rawValue): \(record.tilesDone) of \(record.tilesTotal) tiles done")
+        case .failed(let record):
+            throw APIError(.unprocessableContent, "job_failed", record.error ?? "the job failed")
+        case .unknown:
+            throw unknownJob
+        }
+    }
+
+    private var unknownJob: APIError { APIError(.notFound, "unknown_job", "no such job (job results are kept for an hour)") }
+
+    /// The `{id}` path parameter as a job id; anything that is not a job id is an unknown job (404).
+    private func jobID(_ context: AppRequestContext) throws -> JobID {
+        guard let text = context.parameters.get("id"), let id = JobID(text) else { throw unknownJob }
+        return id
+    }
+}
+
+/// A JSON response of an encodable value.
+func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let body = try encoder.encode(value)
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+}

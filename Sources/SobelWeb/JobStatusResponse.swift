@@ -1,0 +1,28 @@
+import SobelService
+
+/// `GET /api/v1/jobs/{id}`: the job's public state.
+struct JobStatusResponse: Codable {
+    let id: String
+    let status: JobStatus
+    let tilesDone: Int
+    let tilesTotal: Int
+    let error: String?
+    let timings: StageTimings
+
+    init(_ record: JobRecord) {
+        (id, status, tilesDone, tilesTotal, error, timings) = (record.id.description, record.status, record.tilesDone, record.tilesTotal, record.error, record.timings)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, tilesDone = "tiles_done", tilesTotal = "tiles_total", error, timings
+    }
+}
+
+/// `POST /api/v1/jobs` → 202: where to follow the job.
+struct JobCreatedResponse: Codable {
+    let id: String
+    let statusURL: String
+    let resultURL: String
+
+    enum CodingKeys: String, CodingKey { case id, statusURL = "status_url", resultURL = "result_url" }
+}
