@@ -86,6 +86,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SobelWebTests",
+            dependencies: [
+                "SobelWeb", "SobelService", "SobelCore", "SobelCodecs", "SobelTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SobelCLITests",
             dependencies: ["sobel", "SobelCore", "SobelCodecs", "SobelTestSupport", "SobelTestServers"],
             swiftSettings: swiftSettings
