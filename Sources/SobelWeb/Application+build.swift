@@ -31,5 +31,6 @@ public func buildRouter(coordinator: Coordinator, isEmbedded: Bool, settings: We
     if let token = settings.apiToken { api.add(middleware: BearerTokenMiddleware(token: token)) }
     JobsController(coordinator: coordinator, settings: settings).addRoutes(to: api.group("jobs"))
     WorkersController(coordinator: coordinator).addRoutes(to: api.group("workers"))
+    StatsController(coordinator: coordinator).addRoutes(to: api.group("stats"))
     return router
 }

@@ -93,4 +93,19 @@ import Testing
         let workers = try store.workers(seenWithin: .seconds(10))
         #expect(workers.map(\.id) == ["a", "b"] && workers.map(\.tilesDone) == [4, 7])
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func statisticsCountJobsAndRecentTiles(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        let before = try store.statistics()
+        for status in [JobStatus.queued, .queued, .queued, .done, .failed] { try store.countJob(status) }
+        let id = JobID()
+        for tile in 0..<3 { try store.storeTile([1], job: id, report: report(tile)) }
+        let after = try store.statistics()
+        #expect(after.jobsAccepted - before.jobsAccepted == 3 && after.jobsDone - before.jobsDone == 1 && after.jobsFailed - before.jobsFailed == 1)
+        #expect(after.jobsUnfinished >= 1)
+        // Tiles count once their second is over (the last full minute).
+        Thread.sleep(forTimeInterval: 1.05)
+        #expect(try store.statistics().tilesLastMinute - before.tilesLastMinute >= 3)
+    }
 }

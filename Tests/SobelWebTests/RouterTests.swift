@@ -145,6 +145,22 @@ import Testing
         }
     }
 
+    @Test func statsCountJobsAndQueue() async throws {
+        let (app, _, service) = Self.app()
+        defer { withExtendedLifetime(service) {} }
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/jobs?wait=true", method: .post, headers: [.contentType: "image/png"],
+                                     body: ByteBuffer(bytes: Self.png)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/stats", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response)
+                let jobs = try #require(body["jobs"] as? [String: Int])
+                #expect(jobs["accepted"] == 1 && jobs["done"] == 1 && jobs["failed"] == 0)
+                #expect(body["queue_depth"] as? Int == 0 && body["workers"] as? Int == 1 && body["tiles_per_second"] != nil)
+            }
+        }
+    }
+
     @Test func theTokenIsRequiredWhenSet() async throws {
         let (app, _, service) = Self.app(settings: WebSettings(apiToken: "s3cret-token"))
         defer { withExtendedLifetime(service) {} }

@@ -68,6 +68,7 @@ public final class Coordinator: Sendable {
         record.timings.decode = (planStart - acceptedAt).milliseconds
         record.timings.plan = (ContinuousClock.now - planStart).milliseconds
         try store.saveRecord(record)
+        try? store.countJob(.queued)
         local.begin(record.id)
         let job = RunningJob(record: record, image: image, plan: plan, options: options, acceptedAt: acceptedAt)
         Thread.detachNewThread { [self] in
@@ -136,11 +137,13 @@ extension Coordinator {
         do {
             try run(&job, logger: logger)
             logger.info("job done", metadata: ["tiles": "\(job.plan.count)", "ms": "\(Int(job.record.timings.total))"])
+            try? store.countJob(.done)
         } catch {
             job.record.status = .failed
             job.record.error = "\(error)"
             logger.warning("job failed: \(error)")
             saveFinalRecord(job.record)
+            try? store.countJob(.failed)
         }
         local.end(job.record.id)
     }

@@ -8,6 +8,8 @@ public final class InMemoryTileStore: TileStore, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [JobID: JobData] = [:]
     private var beats: [String: WorkerHeartbeat] = [:]
+    private var jobCounts: [JobStatus: Int] = [:]
+    private var tilesPerSecond: [Int64: Int] = [:]
 
     private struct JobData {
         var record: JobRecord?
@@ -46,6 +48,11 @@ public final class InMemoryTileStore: TileStore, @unchecked Sendable {
     }
 
     public func storeTile(_ bytes: [UInt8], job: JobID, report: TileReport) throws {
+        let second = Date.nowMs / 1000
+        condition.withLock {
+            tilesPerSecond[second, default: 0] += 1
+            tilesPerSecond = tilesPerSecond.filter { $0.key > second - 120 }
+        }
         update(job) { data in
             data.tiles[report.tile] = bytes
             data.done.insert(report.tile)
@@ -111,5 +118,17 @@ public final class InMemoryTileStore: TileStore, @unchecked Sendable {
     public func workers(seenWithin maxAge: Duration) throws -> [WorkerHeartbeat] {
         let oldest = Date.nowMs - Int64(maxAge.seconds * 1000)
         return condition.withLock { beats.values.filter { $0.lastSeenMs >= oldest }.sorted { $0.id < $1.id } }
+    }
+
+    public func countJob(_ status: JobStatus) throws {
+        condition.withLock { jobCounts[status, default: 0] += 1 }
+    }
+
+    public func statistics() throws -> StoreStatistics {
+        let second = Date.nowMs / 1000
+        return condition.withLock {
+            StoreStatistics(jobsAccepted: jobCounts[.queued] ?? 0, jobsDone: jobCounts[.done] ?? 0, jobsFailed: jobCounts[.failed] ?? 0,
+                            tilesLastMinute: tilesPerSecond.filter { $0.key >= second - 60 && $0.key < second }.values.reduce(0, +))
+        }
     }
 }

@@ -50,13 +50,16 @@ public final class RedisTileStore: TileStore, Sendable {
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         redis.call('RPUSH', KEYS[3], ARGV[3])
         redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        redis.call('INCR', KEYS[4])
+        redis.call('EXPIRE', KEYS[4], 120)
         return 1
         """
 
     public func storeTile(_ bytes: [UInt8], job: JobID, report: TileReport) throws {
         let event = try Self.encoder.encode(JobEvent.stored(report))
         try withConnection {
-            try $0.send(["EVAL", .text(Self.storeTileScript), "3", key(job, ":tile:\(report.tile)"), key(job, ":done"), key(job, ":events"),
+            try $0.send(["EVAL", .text(Self.storeTileScript), "4", key(job, ":tile:\(report.tile)"), key(job, ":done"), key(job, ":events"),
+                         .text("\(prefix):tiles:\(Date.nowMs / 1000)"),
                          .bytes(bytes), .text(String(report.tile)), .bytes(Array(event)), ttlMilliseconds])
         }
     }
@@ -141,5 +144,23 @@ public final class RedisTileStore: TileStore, Sendable {
             _ = try? withConnection { try $0.send([.text("HDEL"), .text("\(prefix):workers")] + stale.map { .text($0.id) }) }
         }
         return beats.filter { $0.lastSeenMs >= oldest }.sorted { $0.id < $1.id }
+    }
+
+    public func countJob(_ status: JobStatus) throws {
+        try withConnection { try $0.send(["HINCRBY", .text("\(prefix):stats"), .text("jobs_\(status.rawValue)"), "1"]) }
+    }
+
+    public func statistics() throws -> StoreStatistics {
+        let second = Date.nowMs / 1000
+        let (counts, tiles) = try withConnection {
+            (try $0.send(["HMGET", .text("\(prefix):stats"), "jobs_queued", "jobs_done", "jobs_failed"]),
+             try $0.send([.text("MGET")] + (1...60).map { .text("\(prefix):tiles:\(second - Int64($0))") }))
+        }
+        func numbers(_ reply: RedisReply) -> [Int] {
+            guard case .array(let values) = reply else { return [] }
+            return values.map { $0.text.flatMap { Int($0) } ?? 0 }
+        }
+        let jobs = numbers(counts) + [0, 0, 0]
+        return StoreStatistics(jobsAccepted: jobs[0], jobsDone: jobs[1], jobsFailed: jobs[2], tilesLastMinute: numbers(tiles).reduce(0, +))
     }
 }

@@ -44,4 +44,27 @@ public protocol TileStore: Sendable {
 
     /// The workers whose last heartbeat is more recent than `maxAge`, by id.
     func workers(seenWithin maxAge: Duration) throws -> [WorkerHeartbeat]
+
+    /// Counts a job entering a status: `queued` when accepted, then `done` or `failed`.
+    func countJob(_ status: JobStatus) throws
+
+    /// Service-wide counters, shared by every coordinator replica.
+    func statistics() throws -> StoreStatistics
+}
+
+/// Service-wide counters kept by the store.
+public struct StoreStatistics: Codable, Hashable, Sendable {
+    /// Jobs accepted, finished and failed since the store's data began.
+    public var jobsAccepted: Int
+    public var jobsDone: Int
+    public var jobsFailed: Int
+    /// Tiles stored in the last full minute.
+    public var tilesLastMinute: Int
+
+    /// Jobs accepted and not yet done or failed.
+    public var jobsUnfinished: Int { max(0, jobsAccepted - jobsDone - jobsFailed) }
+
+    public init(jobsAccepted: Int, jobsDone: Int, jobsFailed: Int, tilesLastMinute: Int) {
+        (self.jobsAccepted, self.jobsDone, self.jobsFailed, self.tilesLastMinute) = (jobsAccepted, jobsDone, jobsFailed, tilesLastMinute)
+    }
 }
