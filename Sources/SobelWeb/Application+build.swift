@@ -17,7 +17,7 @@ public func buildApplication(coordinator: Coordinator, isEmbedded: Bool, setting
         logger: logger)
 }
 
-/// The routes: health checks at the root, the JSON API under `/api/v1`.
+/// The routes: the page and health checks at the root, the JSON API under `/api/v1`.
 /// - Parameters:
 ///   - coordinator: The coordinator jobs go to.
 ///   - isEmbedded: Whether it runs the embedded queue and store.
@@ -27,6 +27,7 @@ public func buildRouter(coordinator: Coordinator, isEmbedded: Bool, settings: We
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: APIErrorMiddleware())
     HealthController(coordinator: coordinator, isEmbedded: isEmbedded).addRoutes(to: router)
+    PageController().addRoutes(to: router)
     let api = router.group("api/v1")
     if let token = settings.apiToken { api.add(middleware: BearerTokenMiddleware(token: token)) }
     JobsController(coordinator: coordinator, settings: settings).addRoutes(to: api.group("jobs"))

@@ -14,23 +14,40 @@ struct JobsController {
         group.get(":id/result", use: result)
     }
 
-    /// `POST /api/v1/jobs`: a raw image body (`Content-Type: image/*`) with options in the query.
-    /// Answers 202 with the job's URLs, or with `?wait=true` the result image itself.
+    /// `POST /api/v1/jobs`: a raw image body (`Content-Type: image/*`) with options in the query, or
+    /// `multipart/form-data` with an `image` field and option fields (the page's form without JavaScript).
+    /// Answers 202 with the job's URLs, or with `wait=true` the result image itself.
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
-        let query = try JobQuery(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
-        let type = request.headers[.contentType]?.lowercased() ?? ""
-        guard type.hasPrefix("image/") || type.hasPrefix("application/octet-stream") else {
+        var fields = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let type = request.headers[.contentType] ?? ""
+        let boundary = MultipartForm.boundary(of: type)
+        guard boundary != nil || type.lowercased().hasPrefix("image/") || type.lowercased().hasPrefix("application/octet-stream") else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type",
-                           "send the image as the body with Content-Type image/png, image/jpeg or image/x-portable-anymap")
+                           "send the image as the body with Content-Type image/png, image/jpeg or image/x-portable-anymap, or as the 'image' field of multipart/form-data")
         }
+        _ = try JobQuery(fields)  // bad query options are refused before the upload is read
         let depth = try await blocking { [coordinator] in try coordinator.queue.depth() }
         guard depth <= settings.maxQueueDepth else {
             throw APIError(.serviceUnavailable, "busy", "the queue holds \(depth) chunks, over its limit of \(settings.maxQueueDepth); try again shortly",
                            headers: [.retryAfter: "5"])
         }
         let body = try await request.body.collect(upTo: settings.maxUploadBytes)  // refused while streaming when too large
-        let bytes = Array(buffer: body)
-        let id = try await blocking { [coordinator] in try coordinator.submit(encoded: bytes, options: query.options) }
+        var bytes: [UInt8]
+        if let boundary {
+            let form = try MultipartForm.fields(of: body, boundary: boundary)
+            guard let image = form.first(where: { $0.name == "image" }), !image.bytes.isEmpty else {
+                throw APIError(.badRequest, "bad_option", "the form has no 'image' file")
+            }
+            bytes = image.bytes
+            fields += form.filter { $0.name != "image" && !$0.bytes.isEmpty }.map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) }
+        } else {
+            bytes = Array(buffer: body)
+        }
+        let query = try JobQuery(fields)
+        let options = query.options
+        let upload = bytes
+        bytes = []
+        let id = try await blocking { [coordinator] in try coordinator.submit(encoded: upload, options: options) }
         if query.wait {
             return try await waitedResult(id)
         }
