@@ -171,8 +171,10 @@ public final class Worker: Sendable {
     /// A chunk that cannot be processed: to the dead-letter queue, and its job (when known) fails.
     private func reject(_ delivery: Delivery, from consumer: any ChunkConsumer, job: JobID?, tile: Int?, reason: String) {
         logger.error("dead-lettered a chunk: \(reason)", metadata: job.map { ["job": "\($0)"] } ?? [:])
-        do { try consumer.deadLetter(delivery) } catch { logger.warning("could not dead-letter the chunk: \(error)") }
+        // The job's failure is recorded before the chunk is settled: were the worker to die in between, the
+        // chunk would come back and be failed again (harmless), rather than vanish with its job still running.
         if let job { try? store.failJob(job, tile: tile, reason: reason) }
+        do { try consumer.deadLetter(delivery) } catch { logger.warning("could not dead-letter the chunk: \(error)") }
     }
 
     /// The store is away: the chunk goes back to the queue, and this thread waits a moment.
