@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "SobelWebTests",
             dependencies: [
-                "SobelWeb", "SobelService", "SobelCore", "SobelCodecs", "SobelTestSupport",
+                "SobelWeb", "SobelService", "SobelCore", "SobelCodecs", "SobelAMQP", "SobelRedis", "SobelTestSupport", "SobelTestServers", "sobel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/require.sh
 require_swift
 require_apt_packages $SOBEL_APT_PACKAGES $SOBEL_TEST_APT_PACKAGES
+require_pip_packages $SOBEL_TEST_PIP_PACKAGES
 echo "== starting a private redis-server and rabbitmq-server on free loopback ports"
 redis_dir=/tmp/sobel-test-redis-$$ rabbitmq_dir=/tmp/sobel-test-rabbitmq-$$
 stop_servers() {

@@ -5,6 +5,8 @@ SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev zlib1g-dev libhiredis-dev 
 # What the tests also need: redis-server and rabbitmq-server, which they start privately on free loopback
 # ports (scripts/lib/test-servers.sh), and python3 to find free ports.
 SOBEL_TEST_APT_PACKAGES="redis-server rabbitmq-server python3"
+# Python tools the tests run: the OpenAPI validator for docs/openapi.yaml.
+SOBEL_TEST_PIP_PACKAGES="openapi-spec-validator==0.9.0"
 
 require_swift() {
     if ! command -v swift >/dev/null 2>&1; then
@@ -34,4 +36,16 @@ require_apt_packages() {
     fi
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
     if [ -n "$guard" ]; then $sudo rm -f "$guard"; fi
+}
+
+# Installs Python packages that are missing (pip, for the user running the tests).
+require_pip_packages() {
+    local missing=()
+    for package in "$@"; do
+        python3 -m pip show -q "${package%%==*}" > /dev/null 2>&1 || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "== installing ${missing[*]} (pip)"
+    python3 -m pip --version > /dev/null 2>&1 || require_apt_packages python3-pip
+    python3 -m pip install -q --break-system-packages "${missing[@]}" 2>/dev/null || python3 -m pip install -q "${missing[@]}"
 }

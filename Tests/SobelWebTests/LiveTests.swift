@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SobelAMQP
+import SobelCodecs
+import SobelCore
+import SobelRedis
+import SobelService
+import SobelTestServers
+import SobelTestSupport
+import SobelWeb
+import Testing
+
+/// The API over real sockets: through real RabbitMQ and Redis with `sobel work` processes, under 20
+/// concurrent uploads, and refusing an over-limit upload before reading it all.
+@Suite struct LiveTests {
+    @Test func anUploadThroughRealServersIsBitExact() async throws {
+        let queueName = "web.\(UUID().uuidString)", prefix = "web:\(UUID().uuidString)"
+        let amqp = try SharedServers.amqpURL(), redis = try SharedServers.redisURL()
+        let coordinator = Coordinator(queue: try RabbitMQJobQueue(url: AMQPURL(amqp), name: queueName),
+                                      store: try RedisTileStore(url: RedisURL(redis), prefix: prefix),
+                                      settings: ServiceSettings(deadline: .seconds(60)), logger: RouterTests.quiet)
+        let workers = try (0..<2).map { index in
+            try WorkerProcess(["--amqp-url", amqp, "--redis-url", redis, "--queue", queueName, "--key-prefix", prefix,
+                               "--concurrency", "1", "--id", "web-\(index)"])
+        }
+        defer { workers.forEach { $0.signal(SIGKILL) } }
+        let app = buildApplication(coordinator: coordinator, isEmbedded: false, settings: WebSettings(port: 0), logger: RouterTests.quiet)
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/jobs?wait=true&magnitude=classic", method: .post, headers: [.contentType: "image/png"],
+                                     body: ByteBuffer(bytes: RouterTests.png)) { response in
+                #expect(response.status == .ok)
+                let image = try ImageCodec.decode(Array(buffer: response.body))
+                let expected = try Pipeline(parsing: "gray,sobel:classic").run(on: RouterTests.photo)
+                #expect(image == expected)
+            }
+        }
+    }
+
+    @Test func twentyConcurrentUploadsAllComeBackRight() async throws {
+        let (app, _, service) = RouterTests.app()
+        defer { withExtendedLifetime(service) {} }
+        var generator = SeededGenerator(seed: 91)
+        let images = (0..<20).map { index in Image.random(width: 60 + index * 7, height: 40 + index * 3, format: .rgb8, using: &generator) }
+        let uploads = try images.map { try ImageCodec.encode($0, options: .png(.default)) }
+        try await app.test(.live) { client in
+            try await withThrowingTaskGroup(of: (Int, Image?).self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await client.execute(uri: "/api/v1/jobs?wait=true&magnitude=l1", method: .post, headers: [.contentType: "image/png"],
+                                                 body: ByteBuffer(bytes: uploads[index])) { response in
+                            (index, response.status == .ok ? try ImageCodec.decode(Array(buffer: response.body)) : nil)
+                        }
+                    }
+                }
+                var answered = 0
+                for try await (index, image) in group {
+                    answered += 1
+                    let expected = try Pipeline(parsing: "gray,sobel:l1").run(on: images[index])
+                    #expect(image == expected, "upload \(index)")
+                }
+                #expect(answered == 20)
+            }
+        }
+    }
+
+    @Test func anOverLimitUploadIsRefusedBeforeItIsReadWhole() async throws {
+        let limit = 1 << 20, declared = 64 << 20
+        let (app, _, service) = RouterTests.app(settings: WebSettings(port: 0, maxUploadBytes: limit))
+        defer { withExtendedLifetime(service) {} }
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let (sent, answer) = try Self.streamUpload(port: port, declaredLength: declared)
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
+            #expect(sent < 16 << 20, "the server answered after \(sent) of \(declared) bytes, not after reading them all")
+        }
+    }
+
+    /// Sends a POST declaring `declaredLength` bytes, in 64 KiB pieces, until the server answers or closes.
+    /// - Returns: The body bytes the server let through before answering, and the start of its answer.
+    static func streamUpload(port: Int, declaredLength: Int) throws -> (Int, String) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { throw SetupFailure("cannot connect to port \(port)") }
+        var sendBuffer: Int32 = 64 << 10  // a small send buffer, so that "sent" is close to what the server took
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, socklen_t(MemoryLayout<Int32>.size))
+        let head = "POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: \(declaredLength)\r\n\r\n"
+        _ = head.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        let piece = [UInt8](repeating: 0x89, count: 64 << 10)
+        var sent = 0
+        while sent < declaredLength {
+            var poll = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if Glibc.poll(&poll, 1, 0) > 0 { break }  // the server has answered (or closed)
+            let written = piece.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard written > 0 else { break }
+            sent += written
+        }
+        var answer = [UInt8](repeating: 0, count: 4096)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let read = recv(fd, &answer, answer.count, 0)
+        return (sent, String(decoding: answer.prefix(max(0, read)), as: UTF8.self))
+    }
+}
