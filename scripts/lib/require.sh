@@ -3,10 +3,10 @@
 # The Debian packages the build needs: libpng, libjpeg-turbo, zlib, hiredis and rabbitmq-c headers, found through pkg-config.
 SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev zlib1g-dev libhiredis-dev librabbitmq-dev"
 # What the tests also need: redis-server and rabbitmq-server, which they start privately on free loopback
-# ports (scripts/lib/test-servers.sh), and python3 to find free ports.
-SOBEL_TEST_APT_PACKAGES="redis-server rabbitmq-server python3"
-# Python tools the tests run: the OpenAPI validator for docs/openapi.yaml.
-SOBEL_TEST_PIP_PACKAGES="openapi-spec-validator==0.9.0"
+# ports (scripts/lib/test-servers.sh), python3 to find free ports, and headless Chromium for the browser test.
+SOBEL_TEST_APT_PACKAGES="redis-server rabbitmq-server python3 chromium chromium-driver"
+# Python tools the tests run: the OpenAPI validator for docs/openapi.yaml, and Selenium to drive Chromium.
+SOBEL_TEST_PIP_PACKAGES="openapi-spec-validator==0.9.0 selenium==4.51.0"
 
 require_swift() {
     if ! command -v swift >/dev/null 2>&1; then

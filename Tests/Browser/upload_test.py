@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""A real browser on the upload page: headless Chromium (Debian's chromium + chromium-driver, driven by
+Selenium, offline) opens the page, chooses a file, submits, waits for the result, and checks that the
+image behind the download link has exactly the expected bytes. Takes a screenshot.
+
+Usage: upload_test.py URL UPLOAD EXPECTED SCREENSHOT   (run by Tests/SobelWebTests/BrowserTests.swift)
+Exit status 0 when the bytes match; otherwise 1 with the reason."""
+import os
+import sys
+
+os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager fetch a driver
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+url, upload, expected_path, screenshot = sys.argv[1:5]
+options = Options()
+options.binary_location = "/usr/bin/chromium"
+for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,1000"):
+    options.add_argument(argument)
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+try:
+    driver.get(url)
+    driver.find_element(By.ID, "image").send_keys(os.path.abspath(upload))
+    WebDriverWait(driver, 10).until(lambda d: "×" in d.find_element(By.ID, "chosen").text)
+    driver.find_element(By.ID, "submit").click()
+
+    def finished(d):
+        if d.find_element(By.ID, "error").is_displayed():
+            return "error"
+        return "done" if d.find_element(By.ID, "download").get_attribute("href") else False
+
+    outcome = WebDriverWait(driver, 60).until(finished)
+    if outcome == "error":
+        sys.exit("the page shows an error: " + driver.find_element(By.ID, "error").text)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.getElementById('edges').complete"))
+    # Download through the page's own link, as a user would, into a folder of our own.
+    downloads = os.path.join(os.path.dirname(os.path.abspath(screenshot)), "downloads")
+    os.makedirs(downloads, exist_ok=True)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    link = driver.find_element(By.ID, "download")
+    name = link.get_attribute("download")
+    link.click()
+    path = os.path.join(downloads, name)
+    WebDriverWait(driver, 30).until(lambda d: os.path.exists(path) and not os.path.exists(path + ".crdownload"))
+    downloaded = open(path, "rb").read()
+    driver.save_screenshot(screenshot)
+    expected = open(expected_path, "rb").read()
+    if downloaded != expected:
+        sys.exit(f"the downloaded image ({len(downloaded)} bytes) differs from the expected one ({len(expected)} bytes)")
+    print(f"OK: {len(downloaded)} bytes, as expected; timings: {driver.find_element(By.ID, 'timings').text}")
+finally:
+    driver.quit()
