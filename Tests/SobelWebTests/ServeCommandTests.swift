@@ -1,0 +1,51 @@
+import Foundation
+import SobelCodecs
+import SobelCore
+import SobelTestServers
+import SobelTestSupport
+import Testing
+
+/// `sobel serve` as an operator runs it: SIGTERM stops taking work but lets running jobs finish.
+@Suite struct ServeCommandTests {
+    @Test func sigtermLetsTheRunningJobFinishThenExits() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sobel-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var generator = SeededGenerator(seed: 101)
+        let upload = folder.appendingPathComponent("big.png")
+        try Data(try ImageCodec.encode(Image.random(width: 2400, height: 1600, format: .rgb8, using: &generator), options: .png(.fast)))
+            .write(to: upload)
+
+        let port = try BrowserTests.freePort()
+        let log = folder.appendingPathComponent("serve.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let server = Process()
+        server.executableURL = SobelBinary.url
+        server.arguments = ["serve", "--port", String(port), "--workers", "1"]
+        server.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOBEL_") }
+        server.standardError = try FileHandle(forWritingTo: log)
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let ready = Date().addingTimeInterval(20)
+        while !BrowserTests.answers(port: port) && Date() < ready { usleep(50_000) }
+
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@\(upload.path)", "-H", "Content-Type: image/png",
+                          "http://127.0.0.1:\(port)/api/v1/jobs"]
+        let answer = Pipe()
+        curl.standardOutput = answer
+        try curl.run()
+        curl.waitUntilExit()
+        #expect(String(decoding: answer.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "202")
+
+        kill(server.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(60)
+        while server.isRunning && Date() < deadline { usleep(50_000) }
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(!server.isRunning && server.terminationStatus == 0, "\(text)")
+        let done = text.range(of: "job done"), stopped = text.range(of: "] stopped")
+        #expect(done != nil && stopped != nil && done!.lowerBound < stopped!.lowerBound, "the job finished before the exit: \(text)")
+        #expect(!BrowserTests.answers(port: port), "no longer listening")
+    }
+}
