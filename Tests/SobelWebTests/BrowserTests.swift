@@ -18,7 +18,7 @@ import Testing
         // The page's defaults: gray, Sobel L2, reflect101, PNG.
         try Data(try ImageCodec.encode(try Pipeline.default.run(on: photo), options: .png(.default))).write(to: expected)
 
-        let port = try Self.freePort()
+        let port = try Loopback.freePort()
         let server = Process()
         server.executableURL = SobelBinary.url
         server.arguments = ["serve", "--port", String(port), "--workers", "2"]
@@ -27,8 +27,7 @@ import Testing
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer { kill(server.processIdentifier, SIGKILL) }
-        let ready = Date().addingTimeInterval(20)
-        while !Self.answers(port: port) && Date() < ready { usleep(50_000) }
+        Loopback.waitUntilAnswering(port: port)
 
         let browser = Process()
         browser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -43,31 +42,5 @@ import Testing
         #expect(browser.terminationStatus == 0, "the browser test (chromium, chromium-driver and selenium come from scripts/test.sh): \(text)")
         #expect(text.contains("OK:"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("page.png").path), "a screenshot was taken")
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw SetupFailure("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func answers(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 }

@@ -81,16 +81,8 @@ import Testing
     /// Sends a POST declaring `declaredLength` bytes, in 64 KiB pieces, until the server answers or closes.
     /// - Returns: The body bytes the server let through before answering, and the start of its answer.
     static func streamUpload(port: Int, declaredLength: Int) throws -> (Int, String) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = Loopback.connect(port: port) else { throw SetupFailure("cannot connect to port \(port)") }
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        guard connected else { throw SetupFailure("cannot connect to port \(port)") }
         var sendBuffer: Int32 = 64 << 10  // a small send buffer, so that "sent" is close to what the server took
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, socklen_t(MemoryLayout<Int32>.size))
         let head = "POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: \(declaredLength)\r\n\r\n"

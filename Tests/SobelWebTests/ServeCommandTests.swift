@@ -16,7 +16,7 @@ import Testing
         try Data(try ImageCodec.encode(Image.random(width: 2400, height: 1600, format: .rgb8, using: &generator), options: .png(.fast)))
             .write(to: upload)
 
-        let port = try BrowserTests.freePort()
+        let port = try Loopback.freePort()
         let log = folder.appendingPathComponent("serve.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let server = Process()
@@ -26,8 +26,7 @@ import Testing
         server.standardError = try FileHandle(forWritingTo: log)
         try server.run()
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let ready = Date().addingTimeInterval(20)
-        while !BrowserTests.answers(port: port) && Date() < ready { usleep(50_000) }
+        Loopback.waitUntilAnswering(port: port)
 
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
@@ -46,6 +45,6 @@ import Testing
         #expect(!server.isRunning && server.terminationStatus == 0, "\(text)")
         let done = text.range(of: "job done"), stopped = text.range(of: "] stopped")
         #expect(done != nil && stopped != nil && done!.lowerBound < stopped!.lowerBound, "the job finished before the exit: \(text)")
-        #expect(!BrowserTests.answers(port: port), "no longer listening")
+        #expect(!Loopback.answers(port: port), "no longer listening")
     }
 }
