@@ -50,6 +50,11 @@ try:
     expected = open(expected_path, "rb").read()
     if downloaded != expected:
         sys.exit(f"the downloaded image ({len(downloaded)} bytes) differs from the expected one ({len(expected)} bytes)")
-    print(f"OK: {len(downloaded)} bytes, as expected; timings: {driver.find_element(By.ID, 'timings').text}")
+    # Phone-sized: nothing wider than the screen.
+    driver.set_window_size(390, 844)
+    overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    if overflow > 1:
+        sys.exit(f"on a 390 px wide window the page is {overflow} px too wide")
+    print(f"OK: {len(downloaded)} bytes, as expected; fits a phone; timings: {driver.find_element(By.ID, 'timings').text}")
 finally:
     driver.quit()
