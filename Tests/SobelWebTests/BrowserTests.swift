@@ -29,17 +29,9 @@ import Testing
         defer { kill(server.processIdentifier, SIGKILL) }
         Loopback.waitUntilAnswering(port: port)
 
-        let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        browser.arguments = ["python3", TestServer.repositoryRoot.appendingPathComponent("Tests/Browser/upload_test.py").path,
-                             "http://127.0.0.1:\(port)/", upload.path, expected.path, folder.appendingPathComponent("page.png").path]
-        let output = Pipe()
-        browser.standardOutput = output
-        browser.standardError = output
-        try browser.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        browser.waitUntilExit()
-        #expect(browser.terminationStatus == 0, "the browser test (chromium, chromium-driver and selenium come from scripts/test.sh): \(text)")
+        let (status, text) = try Tool.run(["python3", TestServer.repositoryRoot.appendingPathComponent("Tests/Browser/upload_test.py").path,
+                                           "http://127.0.0.1:\(port)/", upload.path, expected.path, folder.appendingPathComponent("page.png").path])
+        #expect(status == 0, "the browser test (chromium, chromium-driver and selenium come from scripts/test.sh): \(text)")
         #expect(text.contains("OK:"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("page.png").path), "a screenshot was taken")
     }
