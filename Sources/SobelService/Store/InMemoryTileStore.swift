@@ -8,6 +8,7 @@ public final class InMemoryTileStore: TileStore, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [JobID: JobData] = [:]
     private var beats: [String: WorkerHeartbeat] = [:]
+    private var lastSweep = Date.distantPast
     private var jobCounts: [JobStatus: Int] = [:]
     private var tilesPerSecond: [Int64: Int] = [:]
 
@@ -30,7 +31,11 @@ public final class InMemoryTileStore: TileStore, @unchecked Sendable {
     private func update<R>(_ job: JobID, _ body: (inout JobData) -> R) -> R {
         condition.withLock {
             let now = Date()
-            jobs = jobs.filter { $0.value.expires > now }
+            if now.timeIntervalSince(lastSweep) >= 1 {  // drop expired jobs once a second, not on every tile
+                jobs = jobs.filter { $0.value.expires > now }
+                lastSweep = now
+            }
+            if let stale = jobs[job], stale.expires <= now { jobs[job] = nil }
             var data = jobs[job] ?? JobData(expires: now)
             data.expires = now.addingTimeInterval(timeToLive.seconds)
             let result = body(&data)

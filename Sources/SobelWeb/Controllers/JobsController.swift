@@ -32,21 +32,19 @@ struct JobsController {
                            headers: [.retryAfter: "5"])
         }
         let body = try await request.body.collect(upTo: settings.maxUploadBytes)  // refused while streaming when too large
-        var bytes: [UInt8]
+        let upload: [UInt8]
         if let boundary {
             let form = try MultipartForm.fields(of: body, boundary: boundary)
             guard let image = form.first(where: { $0.name == "image" }), !image.bytes.isEmpty else {
                 throw APIError(.badRequest, "bad_option", "the form has no 'image' file")
             }
-            bytes = image.bytes
+            upload = image.bytes
             fields += form.filter { $0.name != "image" && !$0.bytes.isEmpty }.map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) }
         } else {
-            bytes = Array(buffer: body)
+            upload = Array(buffer: body)
         }
         let query = try JobQuery(fields)
         let options = query.options
-        let upload = bytes
-        bytes = []
         let id = try await blocking { [coordinator] in try coordinator.submit(encoded: upload, options: options) }
         if query.wait {
             return try await waitedResult(id)
