@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Prometheus
 import SobelService
 
 /// Builds the web app over a coordinator.
@@ -7,26 +8,34 @@ import SobelService
 ///   - coordinator: The coordinator jobs go to.
 ///   - isEmbedded: Whether it runs the embedded queue and store (for `/readyz`).
 ///   - settings: Address, limits and token.
+///   - metrics: The registry `/metrics` exports, or `nil` for no `/metrics`.
 ///   - logger: The server's logger.
 /// - Returns: The application, to run with `runService()` or test with `test(.router)`.
 public func buildApplication(coordinator: Coordinator, isEmbedded: Bool, settings: WebSettings,
+                             metrics: PrometheusCollectorRegistry? = nil,
                              logger: Logger = Logger(label: "sobel.web")) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(coordinator: coordinator, isEmbedded: isEmbedded, settings: settings),
+        router: buildRouter(coordinator: coordinator, isEmbedded: isEmbedded, settings: settings, metrics: metrics),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "sobel"),
         logger: logger)
 }
 
-/// The routes: the page and health checks at the root, the JSON API under `/api/v1`.
+/// The routes: the page, health checks and metrics at the root, the JSON API under `/api/v1`.
 /// - Parameters:
 ///   - coordinator: The coordinator jobs go to.
 ///   - isEmbedded: Whether it runs the embedded queue and store.
 ///   - settings: Limits and token.
+///   - metrics: The registry `/metrics` exports, or `nil` for no `/metrics`.
 /// - Returns: The router.
-public func buildRouter(coordinator: Coordinator, isEmbedded: Bool, settings: WebSettings) -> Router<AppRequestContext> {
+public func buildRouter(coordinator: Coordinator, isEmbedded: Bool, settings: WebSettings,
+                        metrics: PrometheusCollectorRegistry? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: APIErrorMiddleware())
     HealthController(coordinator: coordinator, isEmbedded: isEmbedded).addRoutes(to: router)
+    if let metrics {
+        MetricsController(registry: metrics, refresh: { await coordinator.refreshGauges() }).addRoutes(to: router)
+    }
     PageController().addRoutes(to: router)
     let api = router.group("api/v1")
     if let token = settings.apiToken { api.add(middleware: BearerTokenMiddleware(token: token)) }

@@ -1,7 +1,9 @@
 import Foundation
+import SobelCore
 import SobelRedis
 import SobelService
 import SobelTestServers
+import SobelTestSupport
 import Testing
 
 /// `sobel work` as an operator runs it.
@@ -39,6 +41,34 @@ import Testing
         #expect(worker.output.contains("concurrency 2, prefetch 5") && worker.output.contains(harness.queueName), "\(worker.output)")
         worker.signal(SIGTERM)
         #expect(worker.waitForExit(timeout: 15) == 0)
+    }
+
+    @Test func servesMetricsAndHealthAndLogsJSON() throws {
+        let harness = try ServiceHarness(.servers, workers: 0)
+        let port = try Loopback.freePort()
+        let worker = try WorkerProcess(harness.workerArguments(id: "metrics-test") + ["--metrics-port", String(port), "--log-format", "json"])
+        Loopback.waitUntilAnswering(port: port)
+        let health = try #require(Loopback.get(port: port, path: "/healthz"), "\(worker.output)")
+        #expect(health.status == 200 && health.body.contains("\"worker\":\"metrics-test\""), "\(health)")
+
+        var generator = SeededGenerator(seed: 5)
+        let (record, _) = try harness.run(Image.random(width: 64, height: 48, using: &generator), JobOptions(tileSize: .strips(rows: 16)))
+        #expect(record.status == .done)
+        let metrics = PrometheusText(try #require(Loopback.get(port: port, path: "/metrics")).body)
+        #expect(metrics.value(ServiceMetrics.tilesProcessedName) == 3)
+        #expect(metrics.value("\(ServiceMetrics.stageDurationName)_count", ["stage": "compute"]) == 3)
+        #expect(metrics.value(ServiceMetrics.bytesSentName, ["kind": "tile"]) == Double(64 * 48))
+        #expect(Loopback.get(port: port, path: "/nothing")?.status == 404)
+
+        worker.signal(SIGTERM)
+        #expect(worker.waitForExit(timeout: 15) == 0, "\(worker.output)")
+        // Every line of its log is one JSON object with a level, logger and message.
+        let lines = worker.output.split(separator: "\n")
+        #expect(lines.count >= 3)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["level"] is String && object?["logger"] is String && object?["message"] is String, "\(line)")
+        }
     }
 
     @Test(arguments: [

@@ -19,6 +19,8 @@ public final class Coordinator: Sendable {
     public let store: any TileStore
     /// Global settings.
     public let settings: ServiceSettings
+    /// Where jobs, uploads, results and stage times are counted.
+    public let metrics: ServiceMetrics
     private let logger: Logger
     private let local = LocalJobs()
 
@@ -27,10 +29,11 @@ public final class Coordinator: Sendable {
     ///   - queue: The chunk queue.
     ///   - store: The shared store.
     ///   - settings: Deadline, limits and chunk size.
+    ///   - metrics: Where jobs, uploads, results and stage times are counted.
     ///   - logger: Where job events are logged.
     public init(queue: any JobQueue, store: any TileStore, settings: ServiceSettings = ServiceSettings(),
-                logger: Logger = Logger(label: "sobel.coordinator")) {
-        (self.queue, self.store, self.settings, self.logger) = (queue, store, settings, logger)
+                metrics: ServiceMetrics = ServiceMetrics(), logger: Logger = Logger(label: "sobel.coordinator")) {
+        (self.queue, self.store, self.settings, self.metrics, self.logger) = (queue, store, settings, metrics, logger)
     }
 
     /// Accepts an encoded image (PNG, JPEG or PNM) and starts its job.
@@ -42,6 +45,7 @@ public final class Coordinator: Sendable {
     ///   when the job cannot be recorded.
     public func submit(encoded data: [UInt8], options: JobOptions = JobOptions()) throws -> JobID {
         let clock = ContinuousClock.now
+        metrics.uploadReceived(bytes: data.count)
         let image = try ImageCodec.decode(data, options: DecodeOptions(limits: settings.decodeLimits))
         return try submit(image, options: options, acceptedAt: clock)
     }
@@ -69,6 +73,8 @@ public final class Coordinator: Sendable {
         record.timings.plan = (ContinuousClock.now - planStart).milliseconds
         try store.saveRecord(record)
         try? store.countJob(.queued)
+        metrics.jobAccepted()
+        metrics.record(.decode, planStart - acceptedAt)
         local.begin(record.id)
         let job = RunningJob(record: record, image: image, plan: plan, options: options, acceptedAt: acceptedAt)
         Thread.detachNewThread { [self] in
@@ -135,15 +141,19 @@ extension Coordinator {
         var logger = logger
         logger[metadataKey: "job"] = "\(job.record.id)"
         do {
-            try run(&job, logger: logger)
+            let resultBytes = try run(&job, logger: logger)
             logger.info("job done", metadata: ["tiles": "\(job.plan.count)", "ms": "\(Int(job.record.timings.total))"])
             try? store.countJob(.done)
+            metrics.jobDone(resultBytes: resultBytes)
+            metrics.record(.total, ContinuousClock.now - job.acceptedAt)
         } catch {
             job.record.status = .failed
             job.record.error = "\(error)"
-            logger.warning("job failed: \(error)")
+            let reason = (error as? JobFailure)?.reason ?? .internalError
+            logger.warning("job failed: \(error)", metadata: ["reason": "\(reason.rawValue)"])
             saveFinalRecord(job.record)
             try? store.countJob(.failed)
+            metrics.jobFailed(reason)
         }
         local.end(job.record.id)
     }
@@ -156,7 +166,8 @@ extension Coordinator {
         }
     }
 
-    private func run(_ job: inout RunningJob, logger: Logger) throws {
+    /// - Returns: The size of the encoded result.
+    private func run(_ job: inout RunningJob, logger: Logger) throws -> Int {
         let publishStart = ContinuousClock.now
         if job.image.channels != 1 {
             // Every pipeline starts colour input with the per-pixel gray conversion: do it once here, on every
@@ -164,7 +175,9 @@ extension Coordinator {
             job.image = try Pipeline([.gray]).run(on: job.image)
         }
         let publishedMs = try publish(job, tiles: Array(0..<job.plan.count))
-        job.record.timings.publish = (ContinuousClock.now - publishStart).milliseconds
+        let publishEnd = ContinuousClock.now
+        job.record.timings.publish = (publishEnd - publishStart).milliseconds
+        metrics.record(.publish, publishEnd - publishStart)
         job.record.status = .running
         try? store.saveRecord(job.record)
 
@@ -175,16 +188,29 @@ extension Coordinator {
         job.record.timings.compute = assembly.computeTotal
         job.record.timings.store = assembly.meanStore
         job.record.timings.assemble = assembly.assembleTotal.milliseconds
+        metrics.record(.assemble, assembly.assembleTotal)
 
         let encodeStart = ContinuousClock.now
-        let bytes = try ImageCodec.encode(output, options: job.options.output, threads: ProcessInfo.processInfo.activeProcessorCount)
-        job.record.timings.encode = (ContinuousClock.now - encodeStart).milliseconds
-        try store.saveResult(bytes, job: job.record.id)
+        let bytes: [UInt8]
+        do {
+            bytes = try ImageCodec.encode(output, options: job.options.output, threads: ProcessInfo.processInfo.activeProcessorCount)
+        } catch {
+            throw JobFailure(.encode, "could not encode the result: \(error)")
+        }
+        let encodeEnd = ContinuousClock.now
+        job.record.timings.encode = (encodeEnd - encodeStart).milliseconds
+        metrics.record(.encode, encodeEnd - encodeStart)
+        do {
+            try store.saveResult(bytes, job: job.record.id)
+        } catch {
+            throw JobFailure(.store, "could not store the result: \(error)")
+        }
         job.record.status = .done
         job.record.tilesDone = job.plan.count
         job.record.timings.total = (ContinuousClock.now - job.acceptedAt).milliseconds
         saveFinalRecord(job.record)
         try? store.deleteTiles(job: job.record.id, count: job.plan.count)
+        return bytes.count
     }
 
     /// Cuts and publishes the chunks of `tiles` (cut on every core), in confirmed batches.
@@ -195,7 +221,7 @@ extension Coordinator {
         var publishedMs: [Int: Int64] = [:]
         for batch in stride(from: 0, to: tiles.count, by: Self.publishBatch).map({ Array(tiles[$0..<min($0 + Self.publishBatch, tiles.count)]) }) {
             let now = Date.nowMs
-            guard now < job.record.deadlineMs else { throw JobFailure("the deadline passed while publishing chunks") }
+            guard now < job.record.deadlineMs else { throw JobFailure(.deadline, "the deadline passed while publishing chunks") }
             let messages = Mutex<[[UInt8]?]>(Array(repeating: nil, count: batch.count))
             let failure = Mutex<(any Error)?>(nil)
             DispatchQueue.concurrentPerform(iterations: batch.count) { position in
@@ -216,7 +242,7 @@ extension Coordinator {
             do {
                 try queue.publish(messages.withLock { $0.compactMap { $0 } })
             } catch {
-                throw JobFailure("could not publish the job's chunks: \(error)")
+                throw JobFailure(.queue, "could not publish the job's chunks: \(error)")
             }
             for index in batch { publishedMs[index] = now }
         }
@@ -242,7 +268,7 @@ extension Coordinator {
                     // persistence loses it, and workers then discard its chunks), then block again.
                     try recoverStore(&job, received: assembly.received, logger: logger)
                 case .failed(let tile, let reason)?:
-                    throw JobFailure(tile.map { "tile \($0) failed: \(reason)" } ?? reason)
+                    throw JobFailure(.tileFailed, tile.map { "tile \($0) failed: \(reason)" } ?? reason)
                 case .stored(let report)?:
                     guard (0..<job.plan.count).contains(report.tile), !assembly.received.contains(report.tile) else { continue }
                     guard let bytes = try store.tile(job: id, index: report.tile) else {
@@ -277,7 +303,7 @@ extension Coordinator {
             } catch let failure as JobFailure {
                 throw failure
             } catch {
-                guard backoff.sleep() else { throw JobFailure("the store was unreachable until the deadline: \(error)") }
+                guard backoff.sleep() else { throw JobFailure(.store, "the store was unreachable until the deadline: \(error)") }
             }
         }
     }
@@ -286,9 +312,9 @@ extension Coordinator {
         let seconds = Int(settings.deadline.seconds)
         if received == 0 {
             let waiting = (try? queue.depth()).map { ", \($0) chunks still waiting in the queue" } ?? ""
-            return JobFailure("the job passed its deadline of \(seconds) s with no tile done\(waiting): are any workers running (sobel work)?")
+            return JobFailure(.deadline, "the job passed its deadline of \(seconds) s with no tile done\(waiting): are any workers running (sobel work)?")
         }
-        return JobFailure("the job passed its deadline of \(seconds) s with \(received) of \(job.plan.count) tiles done")
+        return JobFailure(.deadline, "the job passed its deadline of \(seconds) s with \(received) of \(job.plan.count) tiles done")
     }
 }
 
@@ -309,7 +335,7 @@ struct Assembly {
     /// Copies a tile's rows into the output image.
     mutating func add(_ bytes: [UInt8], tile: Tile, report: TileReport, into output: inout Image) throws {
         guard bytes.count == tile.output.area else {
-            throw JobFailure("tile \(tile.index) has \(bytes.count) bytes; its \(tile.output) output needs \(tile.output.area)")
+            throw JobFailure(.invalidTile, "tile \(tile.index) has \(bytes.count) bytes; its \(tile.output) output needs \(tile.output.area)")
         }
         let start = ContinuousClock.now
         output.withUnsafeMutableRows { base, stride in

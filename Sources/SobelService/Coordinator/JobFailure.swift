@@ -1,7 +1,9 @@
 /// Why the coordinator gave up on a job, in words for the user; stored as ``JobRecord/error``.
 struct JobFailure: Error, CustomStringConvertible {
+    /// The failure's class, for metrics.
+    let reason: JobFailureReason
     let description: String
-    init(_ description: String) { self.description = description }
+    init(_ reason: JobFailureReason, _ description: String) { (self.reason, self.description) = (reason, description) }
 }
 
 /// What ``Coordinator/result(_:)`` finds.

@@ -18,13 +18,16 @@ public final class EmbeddedService: Sendable {
     ///   - workers: Chunks rendered at once, at least 1.
     ///   - settings: The coordinator's settings.
     ///   - timeToLive: How long job data is kept.
+    ///   - metrics: Where the coordinator and workers count.
     ///   - logger: Where the coordinator and workers log.
     public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, settings: ServiceSettings = ServiceSettings(),
-                timeToLive: Duration = .seconds(3600), logger: Logger = Logger(label: "sobel.embedded")) {
+                timeToLive: Duration = .seconds(3600), metrics: ServiceMetrics = ServiceMetrics(),
+                logger: Logger = Logger(label: "sobel.embedded")) {
         queue = InMemoryJobQueue()
         store = InMemoryTileStore(timeToLive: timeToLive)
-        coordinator = Coordinator(queue: queue, store: store, settings: settings, logger: logger)
-        worker = Worker(queue: queue, store: store, settings: WorkerSettings(id: "embedded", concurrency: workers, prefetch: 1), logger: logger)
+        coordinator = Coordinator(queue: queue, store: store, settings: settings, metrics: metrics, logger: logger)
+        worker = Worker(queue: queue, store: store, settings: WorkerSettings(id: "embedded", concurrency: workers, prefetch: 1),
+                        metrics: metrics, logger: logger)
         Thread.detachNewThread { [worker] in worker.run() }
     }
 

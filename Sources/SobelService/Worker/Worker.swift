@@ -43,23 +43,33 @@ public final class Worker: Sendable {
     public let store: any TileStore
     /// The worker's settings.
     public let settings: WorkerSettings
+    /// Where chunks, tiles and stage times are counted.
+    public let metrics: ServiceMetrics
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let stored = Atomic<Int>(0)
+    private let connected = Atomic<Int>(0)
 
     /// Creates a worker; ``run()`` starts it.
     /// - Parameters:
     ///   - queue: The chunk queue.
     ///   - store: The tile store.
     ///   - settings: Id, concurrency, prefetch and heartbeat interval.
+    ///   - metrics: Where chunks, tiles and stage times are counted.
     ///   - logger: Where chunk outcomes are logged.
     public init(queue: any JobQueue, store: any TileStore, settings: WorkerSettings = WorkerSettings(),
-                logger: Logger = Logger(label: "sobel.worker")) {
-        (self.queue, self.store, self.settings, self.logger) = (queue, store, settings, logger)
+                metrics: ServiceMetrics = ServiceMetrics(), logger: Logger = Logger(label: "sobel.worker")) {
+        (self.queue, self.store, self.settings, self.metrics, self.logger) = (queue, store, settings, metrics, logger)
     }
 
     /// Tiles this worker has stored.
     public var tilesDone: Int { stored.load(ordering: .relaxed) }
+
+    /// Consumer threads connected to the queue right now.
+    public var connectedConsumers: Int { connected.load(ordering: .relaxed) }
+
+    /// Whether the worker takes chunks (``stop()`` has not been called).
+    public var isRunning: Bool { !isStopping }
 
     /// Processes chunks on ``WorkerSettings/concurrency`` threads until ``stop()``, then returns once every
     /// chunk in hand is finished (or back in the queue).
@@ -101,23 +111,33 @@ public final class Worker: Sendable {
         var backoff = Backoff(window: .seconds(86_400 * 365), maximum: .seconds(5))
         while !isStopping {
             do {
-                if consumer == nil { consumer = try queue.makeConsumer(prefetch: settings.prefetch) }
+                if consumer == nil {
+                    consumer = try queue.makeConsumer(prefetch: settings.prefetch)
+                    connected.add(1, ordering: .relaxed)
+                }
                 guard let delivery = try consumer!.next(timeout: .milliseconds(250)) else { continue }
                 handle(delivery, from: consumer!)
                 backoff = Backoff(window: .seconds(86_400 * 365), maximum: .seconds(5))
             } catch {
                 logger.warning("the queue failed: \(error); retrying", metadata: ["slot": "\(slot)"])
-                consumer?.close()
+                if let lost = consumer {
+                    lost.close()
+                    connected.subtract(1, ordering: .relaxed)
+                }
                 consumer = nil
                 _ = backoff.sleep()
             }
         }
-        consumer?.close()  // prefetched, unprocessed chunks go back to the queue
+        if let consumer {
+            consumer.close()  // prefetched, unprocessed chunks go back to the queue
+            connected.subtract(1, ordering: .relaxed)
+        }
     }
 
     private func handle(_ delivery: Delivery, from consumer: any ChunkConsumer) {
         let startedMs = Date.nowMs
         let clock = ContinuousClock.now
+        metrics.chunkReceived(bytes: delivery.body.count, redelivered: delivery.redelivered)
         let message: ChunkMessage
         do {
             message = try ChunkMessage(decoding: delivery.body)
@@ -152,8 +172,9 @@ public final class Worker: Sendable {
             reject(delivery, from: consumer, job: header.job, tile: header.tile, reason: "\(error)")
             return
         }
+        let computed = ContinuousClock.now
         let report = TileReport(tile: header.tile, worker: settings.id, startedMs: startedMs, finishedMs: Date.nowMs,
-                                computeMs: (ContinuousClock.now - clock).milliseconds)
+                                computeMs: (computed - clock).milliseconds)
         do {
             try store.storeTile(tile.pixels, job: header.job, report: report)
         } catch {
@@ -161,6 +182,10 @@ public final class Worker: Sendable {
             return
         }
         stored.add(1, ordering: .relaxed)
+        metrics.tileProcessed(bytes: tile.pixels.count)
+        metrics.record(.queueWait, .milliseconds(max(0, startedMs - header.publishedMs)))
+        metrics.record(.compute, computed - clock)
+        metrics.record(.store, ContinuousClock.now - computed)
         do {
             try consumer.ack(delivery)
         } catch {
@@ -171,6 +196,7 @@ public final class Worker: Sendable {
     /// A chunk that cannot be processed: to the dead-letter queue, and its job (when known) fails.
     private func reject(_ delivery: Delivery, from consumer: any ChunkConsumer, job: JobID?, tile: Int?, reason: String) {
         logger.error("dead-lettered a chunk: \(reason)", metadata: job.map { ["job": "\($0)"] } ?? [:])
+        metrics.tileDeadLettered()
         // The job's failure is recorded before the chunk is settled: were the worker to die in between, the
         // chunk would come back and be failed again (harmless), rather than vanish with its job still running.
         if let job { try? store.failJob(job, tile: tile, reason: reason) }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import SobelCodecs
 import SobelService
 import SobelWeb
@@ -12,7 +14,7 @@ extension Sobel {
             abstract: "Run the coordinator and its HTTP API (embedded unless RabbitMQ and Redis are configured).",
             discussion: """
                 With no SOBEL_AMQP_URL / SOBEL_REDIS_URL it runs embedded: an in-memory queue and store
-                with in-process workers, nothing else to install. With both, jobs go through RabbitMQ
+                with in-process workers, nothing else to install. GET /metrics serves Prometheus metrics. With both, jobs go through RabbitMQ
                 to `sobel work` processes and their state lives in Redis, so several coordinators can
                 serve the same jobs. SIGTERM or Ctrl-C stops accepting work, lets running jobs finish
                 (up to the job deadline), then exits.
@@ -25,6 +27,7 @@ extension Sobel {
         )
 
         @OptionGroup var broker: BrokerOptions
+        @OptionGroup var logging: LoggingOptions
 
         @Option(help: ArgumentHelp("The address to listen on (default: $SOBEL_HOST, or 127.0.0.1).", valueName: "host"))
         var host: String?
@@ -75,7 +78,9 @@ extension Sobel {
         }
 
         func run() async throws {
-            LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            try logging.bootstrap()
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory.sobel(registry: registry))
             let logger = Logger(label: "sobel.serve")
             let (web, service) = try settings()
             let coordinator: Coordinator
@@ -92,7 +97,7 @@ extension Sobel {
                 logger.info("sobel serve: queue \(queue.name) on \(queue.url), store \(store.url) prefix \(store.prefix)")
             }
             logger.info("listening on http://\(web.host):\(web.port), uploads up to \(web.maxUploadBytes >> 20) MiB, deadline \(Int(service.deadline.seconds)) s\(web.apiToken == nil ? "" : ", API token required")")
-            let app = buildApplication(coordinator: coordinator, isEmbedded: embedded != nil, settings: web, logger: logger)
+            let app = buildApplication(coordinator: coordinator, isEmbedded: embedded != nil, settings: web, metrics: registry, logger: logger)
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
             // The server has stopped taking requests; let running jobs finish, up to their deadline.
             let grace = ContinuousClock.now + service.deadline

@@ -1,11 +1,14 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import SobelService
+import SobelWeb
 
 extension Sobel {
     /// `sobel work`: a stateless worker that renders chunks from RabbitMQ into tiles in Redis.
-    struct Work: ParsableCommand {
+    struct Work: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a worker: take chunks from RabbitMQ, run their pipeline, store the tiles in Redis.",
             discussion: """
@@ -13,6 +16,7 @@ extension Sobel {
                 A chunk is acknowledged only after its tile is stored; a chunk that cannot be processed
                 goes to the dead-letter queue (<queue>.dead) and fails its job. On SIGTERM or Ctrl-C the
                 worker stops taking chunks, finishes those in hand, returns the rest to the queue, and exits 0.
+                With --metrics-port it also answers GET /metrics (Prometheus) and GET /healthz on that port.
 
                 Example:
                   SOBEL_AMQP_URL=amqp://sobel:PASSWORD@rabbitmq:5672/%2F \\
@@ -21,6 +25,7 @@ extension Sobel {
         )
 
         @OptionGroup var broker: BrokerOptions
+        @OptionGroup var logging: LoggingOptions
 
         @Option(help: ArgumentHelp("Chunks rendered at once (default: $SOBEL_CONCURRENCY, or one per core).", valueName: "n"))
         var concurrency: Int?
@@ -31,7 +36,22 @@ extension Sobel {
         @Option(help: ArgumentHelp("The worker's id in heartbeats and logs (default: host name and a random suffix).", valueName: "id"))
         var id: String?
 
+        @Option(name: .customLong("metrics-port"), help: ArgumentHelp(
+            "Serve GET /metrics and GET /healthz on this port (default: $SOBEL_METRICS_PORT, or none).", valueName: "port"))
+        var metricsPort: Int?
+
+        @Option(name: .customLong("metrics-host"), help: ArgumentHelp(
+            "The address of the metrics listener (default: $SOBEL_METRICS_HOST, or 127.0.0.1).", valueName: "host"))
+        var metricsHost: String?
+
+        /// The metrics listener's port, or `nil` for none.
+        func resolvedMetricsPort() throws -> Int? {
+            let port = try Environment.integer(metricsPort, "SOBEL_METRICS_PORT", default: 0)
+            return port == 0 ? nil : port
+        }
+
         func validate() throws {
+            if let port = try resolvedMetricsPort(), !(1...65535).contains(port) { throw ValidationError("--metrics-port must be from 1 to 65535") }
             if try Environment.integer(concurrency, "SOBEL_CONCURRENCY", default: 1) < 1 { throw ValidationError("--concurrency must be at least 1") }
             if try Environment.integer(prefetch, "SOBEL_PREFETCH", default: 1) < 1 { throw ValidationError("--prefetch must be at least 1") }
             if broker.isEmbedded {
@@ -39,21 +59,37 @@ extension Sobel {
             }
         }
 
-        func run() throws {
-            LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        func run() async throws {
+            try logging.bootstrap()
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory.sobel(registry: registry))
             let settings = WorkerSettings(
                 id: id ?? WorkerSettings.defaultID(),
                 concurrency: try Environment.integer(concurrency, "SOBEL_CONCURRENCY", default: ProcessInfo.processInfo.activeProcessorCount),
                 prefetch: try Environment.integer(prefetch, "SOBEL_PREFETCH", default: 2))
             let (queue, store) = try broker.connect(timeToLive: .seconds(3600))
             let logger = Logger(label: "sobel.worker")
-            logger.info("sobel work \(settings.id): queue \(queue.name) on \(queue.url), store \(store.url) prefix \(store.prefix), concurrency \(settings.concurrency), prefetch \(settings.prefetch)")
             let worker = Worker(queue: queue, store: store, settings: settings, logger: logger)
             let interrupt = Interrupt.install {
                 logger.info("stopping: finishing the chunks in hand")
                 worker.stop()
             }
-            worker.run()
+            // Logged once signals are handled: a supervisor that sees this line may stop the worker cleanly.
+            logger.info("sobel work \(settings.id): queue \(queue.name) on \(queue.url), store \(store.url) prefix \(store.prefix), concurrency \(settings.concurrency), prefetch \(settings.prefetch)")
+            let listener = try resolvedMetricsPort().map { port in
+                let host = metricsHost ?? Environment.value("SOBEL_METRICS_HOST") ?? "127.0.0.1"
+                logger.info("metrics on http://\(host):\(port)/metrics, health on /healthz")
+                let app = buildWorkerListener(worker: worker, registry: registry, host: host, port: port)
+                return Task { try await app.runService(gracefulShutdownSignals: []) }
+            }
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    worker.run()
+                    done.resume()
+                }
+            }
+            listener?.cancel()
+            _ = await listener?.result
             interrupt.remove()
             logger.info("stopped after \(worker.tilesDone) tiles")
         }

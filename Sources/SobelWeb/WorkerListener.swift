@@ -1,0 +1,37 @@
+import Hummingbird
+import Logging
+import Prometheus
+import SobelService
+
+/// The small HTTP listener of `sobel work --metrics-port`: `/metrics` for Prometheus and `/healthz` for
+/// liveness probes.
+/// - Parameters:
+///   - worker: The worker it reports on.
+///   - registry: The worker's metrics.
+///   - host: The address to listen on.
+///   - port: The port.
+///   - logger: The listener's logger.
+/// - Returns: The application, to run with `runService()`.
+public func buildWorkerListener(worker: Worker, registry: PrometheusCollectorRegistry, host: String, port: Int,
+                                logger: Logger = Logger(label: "sobel.worker.http")) -> some ApplicationProtocol {
+    let router = Router(context: AppRequestContext.self)
+    MetricsController(registry: registry, refresh: nil).addRoutes(to: router)
+    router.get("healthz") { _, _ -> Response in
+        let body = WorkerHealth(status: worker.isRunning ? "ok" : "stopping", worker: worker.settings.id,
+                                tilesDone: worker.tilesDone, connectedConsumers: worker.connectedConsumers)
+        return try json(body, status: worker.isRunning ? .ok : .serviceUnavailable)
+    }
+    return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "sobel-work"), logger: logger)
+}
+
+/// The body of the worker's `/healthz`.
+struct WorkerHealth: Codable {
+    let status: String
+    let worker: String
+    let tilesDone: Int
+    let connectedConsumers: Int
+
+    enum CodingKeys: String, CodingKey {
+        case status, worker, tilesDone = "tiles_done", connectedConsumers = "connected_consumers"
+    }
+}
