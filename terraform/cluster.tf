@@ -81,47 +81,32 @@ resource "google_container_cluster" "main" {
   # checkov:skip=CKV_GCP_24:PodSecurityPolicy was removed from Kubernetes in 1.25; the sobel namespace uses Pod Security admission labels.
 }
 
-resource "google_container_node_pool" "coordinator" {
-  name     = "coordinator"
-  cluster  = google_container_cluster.main.id
-  location = var.region
-
-  autoscaling {
-    min_node_count = var.coordinator_nodes_per_zone.min
-    max_node_count = var.coordinator_nodes_per_zone.max
-  }
-
-  management {
-    auto_repair  = true
-    auto_upgrade = true
-  }
-
-  node_config {
-    machine_type    = var.coordinator_machine_type
-    image_type      = "COS_CONTAINERD"
-    service_account = google_service_account.nodes.email
-    oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
-    resource_labels = var.labels
-
-    workload_metadata_config {
-      mode = "GKE_METADATA"
+locals {
+  # On-demand nodes for the coordinator, RabbitMQ and Redis; spot nodes, tainted so that only the workers
+  # (which tolerate preemption: their chunks return to the queue) land there.
+  node_pools = {
+    coordinator = {
+      machine_type = var.coordinator_machine_type
+      nodes        = var.coordinator_nodes_per_zone
+      spot         = false
     }
-
-    shielded_instance_config {
-      enable_secure_boot          = true
-      enable_integrity_monitoring = true
+    workers = {
+      machine_type = var.worker_machine_type
+      nodes        = var.worker_nodes_per_zone
+      spot         = true
     }
   }
 }
 
-resource "google_container_node_pool" "workers" {
-  name     = "workers"
+resource "google_container_node_pool" "pools" {
+  for_each = local.node_pools
+  name     = each.key
   cluster  = google_container_cluster.main.id
   location = var.region
 
   autoscaling {
-    min_node_count = var.worker_nodes_per_zone.min
-    max_node_count = var.worker_nodes_per_zone.max
+    min_node_count = each.value.nodes.min
+    max_node_count = each.value.nodes.max
   }
 
   management {
@@ -130,18 +115,20 @@ resource "google_container_node_pool" "workers" {
   }
 
   node_config {
-    machine_type    = var.worker_machine_type
+    machine_type    = each.value.machine_type
     image_type      = "COS_CONTAINERD"
-    spot            = true
+    spot            = each.value.spot
     service_account = google_service_account.nodes.email
     oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
     resource_labels = var.labels
 
-    # Only pods that tolerate spot preemption (the workers) land here.
-    taint {
-      key    = "cloud.google.com/gke-spot"
-      value  = "true"
-      effect = "NO_SCHEDULE"
+    dynamic "taint" {
+      for_each = each.value.spot ? ["spot"] : []
+      content {
+        key    = "cloud.google.com/gke-spot"
+        value  = "true"
+        effect = "NO_SCHEDULE"
+      }
     }
 
     workload_metadata_config {

@@ -6,7 +6,6 @@ checks the custom resources and the settings that must agree across files, and r
 Usage: check_k8s.py REPO        (run with the ops tools' Python; exits 1 naming every problem)
 """
 import copy
-import json
 import pathlib
 import re
 import subprocess
@@ -15,14 +14,9 @@ import tempfile
 
 import yaml
 
+from common import finish, problem, run_checkov
+
 KUBERNETES_VERSION = "1.34.0"  # GKE's regular channel, late 2026
-problems = []
-
-
-def problem(text):
-    problems.append(text)
-
-
 def load_all(path):
     return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
 
@@ -183,18 +177,7 @@ def main(repo):
         validate(name.replace("/", "_"), objects)
         check_rendered(name, objects)
         print(f"{name}: {len(objects)} objects rendered and checked")
-    checkov = subprocess.run([str(pathlib.Path(sys.executable).parent / "checkov"), "-d", str(k8s), "--framework", "kubernetes",
-                              "--compact", "--quiet", "--skip-download", "--output", "json"], capture_output=True, text=True)
-    report = json.loads(checkov.stdout) if checkov.stdout.strip() else {}
-    summary = report.get("summary", {})
-    if checkov.returncode != 0 or summary.get("failed", 1) != 0:
-        failed = [f"{c['check_id']} {c['resource']} ({c['file_path']})" for c in report.get("results", {}).get("failed_checks", [])]
-        problem("checkov found:\n  " + "\n  ".join(failed or [checkov.stderr[-2000:]]))
-    else:
-        print(f"checkov: {summary['passed']} passed, {summary['skipped']} skipped with a written reason, 0 failed")
-    if problems:
-        print("\n".join(f"PROBLEM: {p}" for p in problems))
-        sys.exit(1)
+    finish(run_checkov(k8s, "kubernetes"))
 
 
 main(pathlib.Path(sys.argv[1]).resolve())

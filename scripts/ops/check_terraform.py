@@ -5,7 +5,6 @@ state are in the repository, and runs checkov on terraform/ (every skip must car
 
 Usage: check_terraform.py REPO        (run with the ops tools' Python; exits 1 naming every problem)
 """
-import json
 import pathlib
 import re
 import subprocess
@@ -13,12 +12,7 @@ import sys
 
 import hcl2
 
-problems = []
-
-
-def problem(text):
-    problems.append(text)
-
+from common import finish, problem, run_checkov
 
 def check_layout(path, text):
     """What `terraform fmt` would change: tabs, odd indentation, trailing spaces, unaligned `=` in a run of attributes."""
@@ -111,19 +105,7 @@ def main(repo):
         for match in re.finditer(r"checkov:skip=([A-Z0-9_]+)(:?)(.*)", path.read_text()):
             if not match.group(2) or len(match.group(3).strip()) < 10:
                 problem(f"{path.name}: checkov skip {match.group(1)} has no written reason")
-    checkov = subprocess.run([str(pathlib.Path(sys.executable).parent / "checkov"), "-d", str(folder), "--framework", "terraform",
-                              "--compact", "--quiet", "--skip-download", "--output", "json"], capture_output=True, text=True)
-    report = json.loads(checkov.stdout) if checkov.stdout.strip() else {}
-    summary = report.get("summary", {})
-    if checkov.returncode != 0 or summary.get("failed", 1) != 0:
-        failed = [f"{c['check_id']} {c['resource']}" for c in report.get("results", {}).get("failed_checks", [])]
-        problem("checkov found:\n  " + "\n  ".join(failed or [checkov.stderr[-2000:]]))
-    else:
-        print(f"terraform: {len(files)} files parsed, {len(variables)} variables checked; "
-              f"checkov: {summary['passed']} passed, {summary['skipped']} skipped with a written reason, 0 failed")
-    if problems:
-        print("\n".join(f"PROBLEM: {p}" for p in problems))
-        sys.exit(1)
+    finish(f"terraform: {len(files)} files parsed, {len(variables)} variables checked; " + run_checkov(folder, "terraform"))
 
 
 main(pathlib.Path(sys.argv[1]).resolve())

@@ -1,0 +1,32 @@
+"""What the deployment checkers share: collecting problems and running checkov."""
+import json
+import pathlib
+import subprocess
+import sys
+
+problems = []
+
+
+def problem(text):
+    problems.append(text)
+
+
+def run_checkov(folder, framework):
+    """Runs checkov on `folder`; a failed check is a problem. Returns the summary line."""
+    checkov = subprocess.run([str(pathlib.Path(sys.executable).parent / "checkov"), "-d", str(folder), "--framework", framework,
+                              "--compact", "--quiet", "--skip-download", "--output", "json"], capture_output=True, text=True)
+    report = json.loads(checkov.stdout) if checkov.stdout.strip() else {}
+    summary = report.get("summary", {})
+    if checkov.returncode != 0 or summary.get("failed", 1) != 0:
+        failed = [f"{c['check_id']} {c['resource']} ({c['file_path']})" for c in report.get("results", {}).get("failed_checks", [])]
+        problem("checkov found:\n  " + "\n  ".join(failed or [checkov.stderr[-2000:]]))
+        return "checkov: failed"
+    return f"checkov: {summary['passed']} passed, {summary['skipped']} skipped with a written reason, 0 failed"
+
+
+def finish(summary):
+    """Prints the summary, or every problem and exits 1."""
+    print(summary)
+    if problems:
+        print("\n".join(f"PROBLEM: {p}" for p in problems))
+        sys.exit(1)
