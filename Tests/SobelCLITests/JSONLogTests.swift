@@ -21,11 +21,4 @@ import Testing
         #expect(object["job"] as? String == "0b8e4c0e-52a9-4c37-9f0b-3c1f4b7d1f1e" && object["tile"] as? String == "7")
         #expect(object["worker"] as? String == "w1" && object["sizes"] as? [String] == ["1", "2"])
     }
-
-    @Test(arguments: [(["--log-format", "xml"], "xml"), (["--log-level", "loud"], "loud")])
-    func badLogOptionsAreUsageErrors(_ arguments: [String], _ mention: String) throws {
-        let result = try SobelProcess.run(["serve"] + arguments)
-        #expect(result.status == 2, "\(result)")
-        #expect(result.stderr.contains(mention), "\(result)")
-    }
 }

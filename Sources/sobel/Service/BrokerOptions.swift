@@ -21,15 +21,27 @@ struct BrokerOptions: ParsableArguments {
     @Option(name: .customLong("key-prefix"), help: ArgumentHelp("The Redis key namespace (default: $SOBEL_KEY_PREFIX, or sobel:v1).", valueName: "prefix"))
     var keyPrefix: String?
 
+    @Option(name: .customLong("retention"), help: ArgumentHelp(
+        "Seconds job records, tiles and results are kept after their last change (default: $SOBEL_RETENTION_SECONDS, or 3600).",
+        valueName: "s"))
+    var retentionSeconds: Int?
+
     var resolvedAMQPURL: String? { amqpURL ?? Environment.value("SOBEL_AMQP_URL") }
     var resolvedRedisURL: String? { redisURL ?? Environment.value("SOBEL_REDIS_URL") }
     var resolvedQueue: String { queue ?? Environment.value("SOBEL_QUEUE") ?? "sobel.chunks" }
     var resolvedKeyPrefix: String { keyPrefix ?? Environment.value("SOBEL_KEY_PREFIX") ?? "sobel:v1" }
 
+    /// How long job data is kept: results must outlive the time users take to download them, and every
+    /// kept result costs store memory (docs/scaling.md).
+    func retention() throws -> Duration {
+        .seconds(try Environment.integer(retentionSeconds, "SOBEL_RETENTION_SECONDS", default: 3600))
+    }
+
     /// Whether neither broker is configured: the embedded mode.
     var isEmbedded: Bool { resolvedAMQPURL == nil && resolvedRedisURL == nil }
 
     func validate() throws {
+        guard try retention() > .zero else { throw ValidationError("--retention must be positive") }
         if (resolvedAMQPURL == nil) != (resolvedRedisURL == nil) {
             throw ValidationError("give both --amqp-url and --redis-url (or SOBEL_AMQP_URL and SOBEL_REDIS_URL), or neither for the embedded mode")
         }
@@ -38,13 +50,14 @@ struct BrokerOptions: ParsableArguments {
     }
 
     /// Connects to both, failing with one line when either cannot be reached.
-    func connect(timeToLive: Duration) throws -> (queue: RabbitMQJobQueue, store: RedisTileStore) {
+    /// - Parameter timeToLive: How long job data is kept; by default ``retention()``.
+    func connect(timeToLive: Duration? = nil) throws -> (queue: RabbitMQJobQueue, store: RedisTileStore) {
         guard let amqp = resolvedAMQPURL, let redis = resolvedRedisURL else {
             throw CommandFailure(message: "no broker configured: set SOBEL_AMQP_URL and SOBEL_REDIS_URL (or --amqp-url and --redis-url)", exitCode: 2)
         }
         do {
             let queue = try RabbitMQJobQueue(url: AMQPURL(amqp), name: resolvedQueue)
-            let store = try RedisTileStore(url: RedisURL(redis), prefix: resolvedKeyPrefix, timeToLive: timeToLive)
+            let store = try RedisTileStore(url: RedisURL(redis), prefix: resolvedKeyPrefix, timeToLive: timeToLive ?? retention())
             return (queue, store)
         } catch {
             throw CommandFailure(message: "\(error)")

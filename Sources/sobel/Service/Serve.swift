@@ -75,6 +75,9 @@ extension Sobel {
                 throw ValidationError("the limits (--max-upload-mb, --max-megapixels, --deadline, --max-queue) must be positive")
             }
             if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+            if try broker.retention() <= service.deadline {
+                throw ValidationError("--retention must be longer than --deadline: a job's data must outlive the job")
+            }
         }
 
         func run() async throws {
@@ -87,11 +90,11 @@ extension Sobel {
             let embedded: EmbeddedService?
             if broker.isEmbedded {
                 let threads = workers ?? ProcessInfo.processInfo.activeProcessorCount
-                embedded = EmbeddedService(workers: threads, settings: service, logger: Logger(label: "sobel.embedded"))
+                embedded = EmbeddedService(workers: threads, settings: service, timeToLive: try broker.retention(), logger: Logger(label: "sobel.embedded"))
                 coordinator = embedded!.coordinator
                 logger.info("sobel serve: embedded mode (in-memory queue and store, \(threads) in-process workers)")
             } else {
-                let (queue, store) = try broker.connect(timeToLive: .seconds(3600))
+                let (queue, store) = try broker.connect()
                 coordinator = Coordinator(queue: queue, store: store, settings: service, logger: Logger(label: "sobel.coordinator"))
                 embedded = nil
                 logger.info("sobel serve: queue \(queue.name) on \(queue.url), store \(store.url) prefix \(store.prefix)")

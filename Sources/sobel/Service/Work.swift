@@ -67,7 +67,7 @@ extension Sobel {
                 id: id ?? WorkerSettings.defaultID(),
                 concurrency: try Environment.integer(concurrency, "SOBEL_CONCURRENCY", default: ProcessInfo.processInfo.activeProcessorCount),
                 prefetch: try Environment.integer(prefetch, "SOBEL_PREFETCH", default: 2))
-            let (queue, store) = try broker.connect(timeToLive: .seconds(3600))
+            let (queue, store) = try broker.connect()
             let logger = Logger(label: "sobel.worker")
             let worker = Worker(queue: queue, store: store, settings: settings, logger: logger)
             let interrupt = Interrupt.install {
