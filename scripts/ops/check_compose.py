@@ -10,7 +10,7 @@ import sys
 
 import yaml
 
-from common import finish, problem
+from common import check_settings, finish, problem
 repo = pathlib.Path(sys.argv[1]).resolve()
 text = (repo / "docker-compose.yml").read_text()
 compose = yaml.safe_load(text)
@@ -40,6 +40,10 @@ for variable in re.findall(r"\$\{([A-Z_]*PASS[A-Z_]*)(:?[?-]?)", text):
         problem(f"${{{variable[0]}}} must be required (${{{variable[0]}:?...}}): no default passwords")
 if ".env" not in (repo / ".gitignore").read_text().split():
     problem(".gitignore does not cover .env")
+
+check_settings("docker-compose.yml", [key for body in services.values() for key in body.get("environment", {})
+                                      if key.startswith("SOBEL_")] + list(compose["x-sobel-environment"]), repo)
+check_settings(".env.example", [key for key in example if key.startswith("SOBEL_")], repo)
 
 # Prometheus scrapes what the services expose; Grafana loads the dashboard.
 prometheus = yaml.safe_load((repo / "deploy/prometheus/prometheus.yml").read_text())

@@ -14,7 +14,7 @@ import tempfile
 
 import yaml
 
-from common import finish, problem, run_checkov
+from common import check_settings, finish, problem, run_checkov
 
 KUBERNETES_VERSION = "1.34.0"  # GKE's regular channel, late 2026
 def load_all(path):
@@ -106,7 +106,7 @@ def validate(name, objects):
             problem(f"{name}: kubernetes-validate {KUBERNETES_VERSION} failed:\n{result.stdout}{result.stderr}")
 
 
-def check_rendered(name, objects):
+def check_rendered(name, objects, repo):
     config = by(objects, "ConfigMap", "sobel-config")["data"]
     coordinator = by(objects, "Deployment", "sobel-coordinator")
     worker = by(objects, "Deployment", "sobel-worker")
@@ -164,6 +164,9 @@ def check_rendered(name, objects):
             problem(f"{name}: no PodDisruptionBudget {pdb}")
     if any(o["kind"] == "Secret" for o in objects):
         problem(f"{name}: Secrets are created by the documented commands, never committed")
+    container_settings = [e["name"] for d in (coordinator, worker) for c in d["spec"]["template"]["spec"]["containers"]
+                          for e in c.get("env", []) if e["name"].startswith("SOBEL_")]
+    check_settings(name, list(config) + container_settings, repo)
     names = {o["metadata"]["namespace"] for o in objects if o["kind"] != "Namespace"}
     if names != {"sobel"}:
         problem(f"{name}: every object belongs to the sobel namespace, not {names}")
@@ -175,7 +178,7 @@ def main(repo):
         name = str(directory.relative_to(repo))
         objects = render(directory)
         validate(name.replace("/", "_"), objects)
-        check_rendered(name, objects)
+        check_rendered(name, objects, repo)
         print(f"{name}: {len(objects)} objects rendered and checked")
     finish(run_checkov(k8s, "kubernetes"))
 

@@ -1,6 +1,7 @@
 """What the deployment checkers share: collecting problems and running checkov."""
 import json
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -9,6 +10,17 @@ problems = []
 
 def problem(text):
     problems.append(text)
+
+
+def known_settings(repo):
+    """The SOBEL_* variables sobel reads: every such string literal in Sources/."""
+    return {name for path in (repo / "Sources").rglob("*.swift") for name in re.findall(r'"(SOBEL_[A-Z_]+)"', path.read_text())}
+
+
+def check_settings(where, names, repo):
+    """Every SOBEL_* setting a deployment file sets is one sobel reads (a typo would be silently ignored)."""
+    for name in sorted(set(names) - known_settings(repo)):
+        problem(f"{where} sets {name}, which sobel does not read")
 
 
 def run_checkov(folder, framework):
