@@ -109,6 +109,13 @@ public final class Worker: Sendable {
     private func consume(slot: Int) {
         var consumer: (any ChunkConsumer)?
         var backoff = Backoff(window: .seconds(86_400 * 365), maximum: .seconds(5))
+        /// Closes the consumer: its prefetched, unprocessed chunks go back to the queue.
+        func release() {
+            guard let open = consumer else { return }
+            open.close()
+            connected.subtract(1, ordering: .relaxed)
+            consumer = nil
+        }
         while !isStopping {
             do {
                 if consumer == nil {
@@ -120,18 +127,11 @@ public final class Worker: Sendable {
                 backoff = Backoff(window: .seconds(86_400 * 365), maximum: .seconds(5))
             } catch {
                 logger.warning("the queue failed: \(error); retrying", metadata: ["slot": "\(slot)"])
-                if let lost = consumer {
-                    lost.close()
-                    connected.subtract(1, ordering: .relaxed)
-                }
-                consumer = nil
+                release()
                 _ = backoff.sleep()
             }
         }
-        if let consumer {
-            consumer.close()  // prefetched, unprocessed chunks go back to the queue
-            connected.subtract(1, ordering: .relaxed)
-        }
+        release()
     }
 
     private func handle(_ delivery: Delivery, from consumer: any ChunkConsumer) {
