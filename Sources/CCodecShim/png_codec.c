@@ -115,6 +115,15 @@ ccodec_status ccodec_png_read(ccodec_png_reader *reader, uint8_t *pixels, size_t
     return CCODEC_OK;
 }
 
+ccodec_status ccodec_png_read_rows(ccodec_png_reader *reader, uint8_t *first_row, size_t stride, int count, char *message) {
+    if (setjmp(png_jmpbuf(reader->png))) {
+        copy_message(message, reader->message);
+        return failure(reader);
+    }
+    for (int y = 0; y < count; y++) png_read_row(reader->png, first_row + (size_t)y * stride, NULL);
+    return CCODEC_OK;
+}
+
 void ccodec_png_close(ccodec_png_reader *reader) {
     if (reader == NULL) return;
     png_destroy_read_struct(&reader->png, reader->info ? &reader->info : NULL, NULL);

@@ -91,6 +91,29 @@ public enum ImageCodec {
         }
     }
 
+    /// Decodes any supported image in bands of rows, handing each band over as soon as it is decoded
+    /// (PNG; other formats, and interlaced PNGs, arrive as one band). The result equals ``decode(_:options:)``
+    /// band by band.
+    /// - Parameters:
+    ///   - data: The whole file.
+    ///   - options: Limits (checked before any pixel buffer is allocated) and EXIF handling.
+    ///   - bandRows: Rows per band, at least 1.
+    ///   - size: Called once with the width, height and channels, before the first band.
+    ///   - band: Called with each band (full width) and the index of its first row, top to bottom.
+    /// - Throws: ``CodecError`` (possibly after some bands were delivered), or what the closures throw.
+    public static func decode(_ data: some ContiguousBytes, options: DecodeOptions = DecodeOptions(), bandRows: Int,
+                              size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
+                              band: (Image, _ firstRow: Int) throws -> Void) throws {
+        let isPNG = data.withUnsafeBytes { ImageFormat.detect($0) == .png }
+        if isPNG {
+            try PNG.decode(data, limits: options.limits, bandRows: bandRows, size: size, band: band)
+        } else {
+            let image = try decode(data, options: options)
+            try size(image.width, image.height, image.channels)
+            try band(image, 0)
+        }
+    }
+
     /// Encodes an image, handing the file's bytes to `sink` in order.
     /// - Parameters:
     ///   - image: Any 8-bit image.

@@ -28,26 +28,69 @@ public enum PNG {
     /// - Throws: ``CodecError``.
     public static func decode(_ data: some ContiguousBytes, limits: DecodeLimits = .default) throws -> Image {
         try data.withUnsafeBytes { buffer in
-            try limits.check(byteCount: buffer.count)
-            if let size = declaredSize(buffer) { try limits.check(width: size.width, height: size.height) }
-            var reader: OpaquePointer?
-            var header = ccodec_header()
-            let status = ccodec_png_open(buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count,
-                                         UInt32(PlaneLimits.maxSide), &reader, &header)
-            guard status == CCODEC_OK else {
-                if status == CCODEC_CORRUPT && header.messageText.contains("signature") { throw CodecError.notAnImage }
-                throw CodecError(status: status, message: header.messageText)
+            try withReader(buffer, limits: limits) { reader, header in
+                var image = try Image(width: Int(header.width), height: Int(header.height), channels: Int(header.channels))
+                var message = ShimMessage()
+                let status = image.withUnsafeMutableRows { pixels, stride in
+                    message.bytes.withUnsafeMutableBufferPointer { ccodec_png_read(reader, pixels, stride, $0.baseAddress) }
+                }
+                guard status == CCODEC_OK else { throw CodecError(status: status, message: message.text) }
+                return image
             }
-            defer { ccodec_png_close(reader) }
-            try limits.check(width: Int(header.width), height: Int(header.height))
-            var image = try Image(width: Int(header.width), height: Int(header.height), channels: Int(header.channels))
-            var message = ShimMessage()
-            let readStatus = image.withUnsafeMutableRows { pixels, stride in
-                message.bytes.withUnsafeMutableBufferPointer { ccodec_png_read(reader, pixels, stride, $0.baseAddress) }
-            }
-            guard readStatus == CCODEC_OK else { throw CodecError(status: readStatus, message: message.text) }
-            return image
         }
+    }
+
+    /// Decodes a PNG in bands of rows, handing each band over as soon as it is decoded, so that work on
+    /// the first rows can start while the rest is still being inflated. Interlaced files arrive as one band.
+    /// - Parameters:
+    ///   - data: The whole file.
+    ///   - limits: Checked against the header before any pixel buffer is allocated.
+    ///   - bandRows: Rows per band, at least 1.
+    ///   - size: Called once with the width, height and channels, before the first band.
+    ///   - band: Called with each band (full width) and the index of its first row, top to bottom.
+    /// - Throws: ``CodecError`` (possibly after some bands were delivered), or what the closures throw.
+    public static func decode(_ data: some ContiguousBytes, limits: DecodeLimits = .default, bandRows: Int,
+                              size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
+                              band: (Image, _ firstRow: Int) throws -> Void) throws {
+        try data.withUnsafeBytes { buffer in
+            try withReader(buffer, limits: limits) { reader, header in
+                let (width, height, channels) = (Int(header.width), Int(header.height), Int(header.channels))
+                try size(width, height, channels)
+                let interlaced = header.interlaced != 0
+                let rowsPerBand = interlaced ? height : max(1, bandRows)
+                for firstRow in stride(from: 0, to: height, by: rowsPerBand) {
+                    let rows = min(rowsPerBand, height - firstRow)
+                    var image = try Image(width: width, height: rows, channels: channels)
+                    var message = ShimMessage()
+                    let status = image.withUnsafeMutableRows { pixels, stride in
+                        message.bytes.withUnsafeMutableBufferPointer {
+                            interlaced ? ccodec_png_read(reader, pixels, stride, $0.baseAddress)
+                                : ccodec_png_read_rows(reader, pixels, stride, Int32(rows), $0.baseAddress)
+                        }
+                    }
+                    guard status == CCODEC_OK else { throw CodecError(status: status, message: message.text) }
+                    try band(image, firstRow)
+                }
+            }
+        }
+    }
+
+    /// Opens a reader over `buffer`, checks the limits against the header and runs `body`.
+    private static func withReader<R>(_ buffer: UnsafeRawBufferPointer, limits: DecodeLimits,
+                                      _ body: (OpaquePointer?, ccodec_header) throws -> R) throws -> R {
+        try limits.check(byteCount: buffer.count)
+        if let size = declaredSize(buffer) { try limits.check(width: size.width, height: size.height) }
+        var reader: OpaquePointer?
+        var header = ccodec_header()
+        let status = ccodec_png_open(buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count,
+                                     UInt32(PlaneLimits.maxSide), &reader, &header)
+        guard status == CCODEC_OK else {
+            if status == CCODEC_CORRUPT && header.messageText.contains("signature") { throw CodecError.notAnImage }
+            throw CodecError(status: status, message: header.messageText)
+        }
+        defer { ccodec_png_close(reader) }
+        try limits.check(width: Int(header.width), height: Int(header.height))
+        return try body(reader, header)
     }
 
     /// Encodes a gray, RGB or RGBA image, handing the file's bytes to `sink` in order as they are ready.

@@ -1,5 +1,6 @@
 import Foundation
 import SobelAMQP
+import SobelCodecs
 import SobelCore
 import SobelService
 import SobelTestServers
@@ -24,6 +25,27 @@ import Testing
             guard Date() < deadline else { throw SetupFailure("the job made no progress") }
             Thread.sleep(forTimeInterval: 0.05)
         }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aPNGCorruptHalfWayFailsItsSubmitAndLeavesNoJob(_ backend: Backend) throws {
+        let harness = try ServiceHarness(backend, workers: 1)
+        var generator = SeededGenerator(seed: 66)
+        let image = Image.random(width: 512, height: 512, format: .rgb8, using: &generator)
+        let png = try ImageCodec.encode(image, options: .png(PNGEncodeOptions(level: 1, strategy: .default, filter: .none)))
+        // Damage the compressed data three quarters in: the first bands decode (and their chunks go out) first.
+        var damaged = png
+        for offset in (png.count * 3 / 4)..<(png.count * 3 / 4 + 64) { damaged[offset] ^= 0xA5 }
+        let options = JobOptions(tileSize: .strips(rows: 32))
+        #expect(throws: CodecError.self) { try harness.coordinator.submit(encoded: damaged, options: options) }
+        let deadline = Date().addingTimeInterval(10)
+        while harness.coordinator.runningJobs > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(harness.coordinator.runningJobs == 0, "the abandoned job ends at once")
+        // The service carries on: the next upload completes bit-exact.
+        let id = try harness.coordinator.submit(encoded: png, options: options)
+        let (record, result) = try harness.outcome(of: id)
+        let expected = try Pipeline.default.run(on: image)
+        #expect(record.status == .done && result == expected, "\(record.error ?? "")")
     }
 
     @Test func aWorkerKilledMidJobLosesNothing() throws {

@@ -41,6 +41,9 @@ ccodec_status ccodec_png_open(const uint8_t *data, size_t size, uint32_t max_sid
 /// expand to RGB(A), bit depths below 8 expand, 16-bit samples keep their high byte, gray+alpha
 /// drops the alpha, gamma and colour chunks are ignored (as OpenCV's imread does).
 ccodec_status ccodec_png_read(ccodec_png_reader *reader, uint8_t *pixels, size_t stride, char *message);
+/// Decodes the next `count` rows of a non-interlaced PNG into `first_row` (rows `stride` bytes apart), with
+/// the same expansions as `ccodec_png_read`; call it again for the following rows.
+ccodec_status ccodec_png_read_rows(ccodec_png_reader *reader, uint8_t *first_row, size_t stride, int count, char *message);
 void ccodec_png_close(ccodec_png_reader *reader);
 
 typedef struct {

@@ -37,6 +37,10 @@ public final class Coordinator: Sendable {
     }
 
     /// Accepts an encoded image (PNG, JPEG or PNM) and starts its job.
+    ///
+    /// A PNG is decoded in bands: the job publishes the chunks of the first rows while the rest is still
+    /// being decoded, so workers start early. This call returns once the whole upload is decoded, so a
+    /// file that turns out corrupt half-way still fails here, with its ``CodecError``.
     /// - Parameters:
     ///   - data: The upload.
     ///   - options: Pipeline, output format and tile size.
@@ -44,10 +48,21 @@ public final class Coordinator: Sendable {
     /// - Throws: ``CodecError`` for input that is not a supported image or exceeds the limits; a store error
     ///   when the job cannot be recorded.
     public func submit(encoded data: [UInt8], options: JobOptions = JobOptions()) throws -> JobID {
-        let clock = ContinuousClock.now
+        let acceptedAt = ContinuousClock.now
         metrics.uploadReceived(bytes: data.count)
-        let image = try ImageCodec.decode(data, options: DecodeOptions(limits: settings.decodeLimits))
-        return try submit(image, options: options, acceptedAt: clock)
+        var started: (id: JobID, input: GrayInput)?
+        do {
+            try ImageCodec.decode(data, options: DecodeOptions(limits: settings.decodeLimits), bandRows: Self.bandRows,
+                                  size: { width, height, channels in
+                                      started = try start(width: width, height: height, channels: channels, options: options, acceptedAt: acceptedAt)
+                                  },
+                                  band: { band, _ in try started!.input.append(band) })
+        } catch {
+            started?.input.fail(error)
+            throw error
+        }
+        try accept(started!, decodeTime: ContinuousClock.now - acceptedAt)
+        return started!.id
     }
 
     /// Accepts a decoded image and starts its job.
@@ -57,30 +72,50 @@ public final class Coordinator: Sendable {
     /// - Returns: The new job's id; the job runs in the background.
     /// - Throws: ``TilingError`` for a tile size the image cannot take; a store error when the job cannot be recorded.
     public func submit(_ image: Image, options: JobOptions = JobOptions()) throws -> JobID {
-        try submit(image, options: options, acceptedAt: ContinuousClock.now)
+        let acceptedAt = ContinuousClock.now
+        let started = try start(width: image.width, height: image.height, channels: image.channels, options: options, acceptedAt: acceptedAt)
+        do {
+            try started.input.append(image)
+        } catch {
+            started.input.fail(error)
+            throw error
+        }
+        try accept(started, decodeTime: .zero)
+        return started.id
     }
 
-    private func submit(_ image: Image, options: JobOptions, acceptedAt: ContinuousClock.Instant) throws -> JobID {
-        try settings.decodeLimits.check(width: image.width, height: image.height)
+    /// Rows per decoded band: small enough that the first chunks go out early, large enough to keep the
+    /// hand-over cheap.
+    static let bandRows = 64
+
+    /// Plans and records a job of the given size and starts its thread, which waits for the input's rows.
+    private func start(width: Int, height: Int, channels: Int, options: JobOptions,
+                       acceptedAt: ContinuousClock.Instant) throws -> (id: JobID, input: GrayInput) {
+        try settings.decodeLimits.check(width: width, height: height)
         let planStart = ContinuousClock.now
-        let plan = try settings.plan(for: image, options: options)
+        let plan = try settings.plan(width: width, height: height, channels: channels, options: options)
         let now = Date.nowMs
         var record = JobRecord(
-            id: JobID(), status: .queued, tilesDone: 0, tilesTotal: plan.count, width: image.width, height: image.height,
+            id: JobID(), status: .queued, tilesDone: 0, tilesTotal: plan.count, width: width, height: height,
             pipeline: options.pipeline.description, outputFormat: options.output.format.rawValue, createdMs: now,
             deadlineMs: now + Int64(settings.deadline.seconds * 1000), error: nil, timings: StageTimings())
-        record.timings.decode = (planStart - acceptedAt).milliseconds
         record.timings.plan = (ContinuousClock.now - planStart).milliseconds
         try store.saveRecord(record)
-        try? store.countJob(.queued)
-        metrics.jobAccepted()
-        metrics.record(.decode, planStart - acceptedAt)
+        let input = GrayInput(width: width, height: height)
         local.begin(record.id)
-        let job = RunningJob(record: record, image: image, plan: plan, options: options, acceptedAt: acceptedAt)
+        let job = RunningJob(record: record, input: input, plan: plan, options: options, acceptedAt: acceptedAt)
         Thread.detachNewThread { [self] in
             finish(job)
         }
-        return record.id
+        return (record.id, input)
+    }
+
+    /// The whole input has arrived: the job counts as accepted.
+    private func accept(_ started: (id: JobID, input: GrayInput), decodeTime: Duration) throws {
+        started.input.finish(decodeTime: decodeTime)
+        try? store.countJob(.queued)
+        metrics.jobAccepted()
+        metrics.record(.decode, decodeTime)
     }
 
     /// A job's record, as any replica sees it. A job still unfinished after its deadline (its coordinator
@@ -128,7 +163,7 @@ public final class Coordinator: Sendable {
 /// A job on its way, owned by the thread that runs it.
 struct RunningJob {
     var record: JobRecord
-    var image: Image
+    let input: GrayInput
     let plan: TilePlan
     let options: JobOptions
     let acceptedAt: ContinuousClock.Instant
@@ -146,6 +181,11 @@ extension Coordinator {
             try? store.countJob(.done)
             metrics.jobDone(resultBytes: resultBytes)
             metrics.record(.total, ContinuousClock.now - job.acceptedAt)
+        } catch let failure as InputFailure {
+            // The submitter reports the codec error; nobody was given this job's id.
+            job.record.status = .failed
+            job.record.error = "the upload could not be decoded: \(failure.underlying)"
+            saveFinalRecord(job.record)
         } catch {
             job.record.status = .failed
             job.record.error = "\(error)"
@@ -169,19 +209,15 @@ extension Coordinator {
     /// - Returns: The size of the encoded result.
     private func run(_ job: inout RunningJob, logger: Logger) throws -> Int {
         let publishStart = ContinuousClock.now
-        if job.image.channels != 1 {
-            // Every pipeline starts colour input with the per-pixel gray conversion: do it once here, on every
-            // core, and send gray chunks — a third of the bytes to cut, encode, publish and decode. Same result.
-            job.image = try Pipeline([.gray]).run(on: job.image)
-        }
-        let publishedMs = try publish(job, tiles: Array(0..<job.plan.count))
+        let publishedMs = try publishAsRowsArrive(job)
         let publishEnd = ContinuousClock.now
+        job.record.timings.decode = try awaitInput(of: job, job.input.decodeDuration(until:)).milliseconds
         job.record.timings.publish = (publishEnd - publishStart).milliseconds
         metrics.record(.publish, publishEnd - publishStart)
         job.record.status = .running
         try? store.saveRecord(job.record)
 
-        var output = try Image(width: job.image.width, height: job.image.height)
+        var output = try Image(width: job.input.width, height: job.input.height)
         var assembly = Assembly(publishedMs: publishedMs, total: job.plan.count)
         try collect(&job, into: &output, assembly: &assembly, logger: logger)
         job.record.timings.queueWait = assembly.meanQueueWait
@@ -213,7 +249,31 @@ extension Coordinator {
         return bytes.count
     }
 
-    /// Cuts and publishes the chunks of `tiles` (cut on every core), in confirmed batches.
+    /// Publishes every tile's chunk as soon as all rows of its input have been decoded, in the order of
+    /// their last input row.
+    /// - Returns: The publish time of each tile, in milliseconds since 1970.
+    private func publishAsRowsArrive(_ job: RunningJob) throws -> [Int: Int64] {
+        var pending = job.plan.tiles.sorted { ($0.input.maxY, $0.index) < ($1.input.maxY, $1.index) }[...]
+        var publishedMs: [Int: Int64] = [:]
+        while let next = pending.first {
+            let rows = try awaitInput(of: job) { try job.input.waitForRows(next.input.maxY, until: $0) }
+            let ready = pending.prefix { $0.input.maxY <= rows }
+            publishedMs.merge(try publish(job, tiles: ready.map(\.index))) { $1 }
+            pending = pending.dropFirst(ready.count)
+        }
+        return publishedMs
+    }
+
+    /// Runs one of ``GrayInput``'s waits with the job's deadline.
+    private func awaitInput<T>(of job: RunningJob, _ wait: (Date) throws -> T?) throws -> T {
+        guard let value = try wait(Date(timeIntervalSince1970: Double(job.record.deadlineMs) / 1000)) else {
+            throw JobFailure(.deadline, "the deadline passed while the upload was being decoded")
+        }
+        return value
+    }
+
+    /// Cuts and publishes the chunks of `tiles` (cut on every core), in confirmed batches; their rows must
+    /// have arrived.
     /// - Returns: The publish time of each tile, in milliseconds since 1970.
     @discardableResult
     private func publish(_ job: RunningJob, tiles: [Int]) throws -> [Int: Int64] {
@@ -228,11 +288,11 @@ extension Coordinator {
                 let index = batch[position]
                 let tile = job.plan.tile(at: index)
                 let header = ChunkHeader(
-                    job: job.record.id, tile: index, tiles: job.plan.count, imageWidth: job.image.width, imageHeight: job.image.height,
-                    output: tile.output, input: tile.input, format: job.image.format, pipeline: pipeline,
+                    job: job.record.id, tile: index, tiles: job.plan.count, imageWidth: job.input.width, imageHeight: job.input.height,
+                    output: tile.output, input: tile.input, format: .gray8, pipeline: pipeline,
                     deadlineMs: job.record.deadlineMs, publishedMs: now)
                 do {
-                    let bytes = try ChunkMessage(header: header, pixels: job.image.view(tile.input).pixels).encoded()
+                    let bytes = try ChunkMessage(header: header, pixels: job.input.pixels(of: tile.input)).encoded()
                     messages.withLock { $0[position] = bytes }
                 } catch {
                     failure.withLock { $0 = error }

@@ -47,16 +47,16 @@ public struct ServiceSettings: Sendable {
     }
 
     /// The plan for an image: the job's tile size, or strips of about ``chunkBytes`` input bytes.
-    func plan(for image: Image, options: JobOptions) throws -> TilePlan {
+    func plan(width: Int, height: Int, channels: Int, options: JobOptions) throws -> TilePlan {
         let halo = options.pipeline.halo
         switch options.tileSize {
         case .strips(let rows)?:
-            return try TilePlan.strips(width: image.width, height: image.height, rows: rows, halo: halo)
-        case .tiles(let width, let height)?:
-            return try TilePlan(width: image.width, height: image.height, tileWidth: width, tileHeight: height, halo: halo)
+            return try TilePlan.strips(width: width, height: height, rows: rows, halo: halo)
+        case .tiles(let tileWidth, let tileHeight)?:
+            return try TilePlan(width: width, height: height, tileWidth: tileWidth, tileHeight: tileHeight, halo: halo)
         case nil:
-            let rows = max(8, chunkBytes / max(1, image.width * image.channels) - 2 * halo)
-            return try TilePlan.strips(width: image.width, height: image.height, rows: min(rows, image.height), halo: halo)
+            let rows = max(8, chunkBytes / max(1, width * channels) - 2 * halo)
+            return try TilePlan.strips(width: width, height: height, rows: min(rows, height), halo: halo)
         }
     }
 }

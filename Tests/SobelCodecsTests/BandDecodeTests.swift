@@ -1,0 +1,76 @@
+import Foundation
+import SobelCodecs
+import SobelCore
+import SobelTestSupport
+import Testing
+
+/// `ImageCodec.decode(_:options:bandRows:size:band:)`: bands that put together equal the whole decode.
+@Suite struct BandDecodeTests {
+    /// Decodes in bands and stacks them back into one image, checking the calls' order on the way.
+    static func stacked(_ bytes: [UInt8], bandRows: Int) throws -> (image: Image, bands: Int) {
+        var size: (width: Int, height: Int, channels: Int)?
+        var pixels = [UInt8]()
+        var bands = 0
+        try ImageCodec.decode(bytes, bandRows: bandRows, size: { size = ($0, $1, $2) }, band: { band, firstRow in
+            let expected = try #require(size)
+            #expect(band.width == expected.width && band.channels == expected.channels)
+            #expect(firstRow == pixels.count / (expected.width * expected.channels), "bands arrive top to bottom")
+            pixels += band.pixels
+            bands += 1
+        })
+        let final = try #require(size)
+        return (try Image(width: final.width, height: final.height, channels: final.channels, pixels: pixels), bands)
+    }
+
+    @Test(arguments: CodecFixtures.validPNGs)
+    func everyPngSuiteFileEqualsItsWholeDecode(_ path: String) throws {
+        let bytes = try CodecFixtures.bytes(path)
+        let whole = try ImageCodec.decode(bytes)
+        for bandRows in [1, 7, 64] {
+            let (image, bands) = try Self.stacked(bytes, bandRows: bandRows)
+            #expect(image == whole, "\(path) in bands of \(bandRows)")
+            let interlaced = bytes[28] == 1  // IHDR's interlace method
+            #expect(bands == (interlaced ? 1 : (whole.height + bandRows - 1) / bandRows), "\(path)")
+        }
+    }
+
+    @Test func aLargeColourPNGStreamsInBands() throws {
+        var generator = SeededGenerator(seed: 3)
+        let image = Image.random(width: 300, height: 201, format: .rgb8, using: &generator)
+        let (decoded, bands) = try Self.stacked(try PNG.encode(image), bandRows: 64)
+        #expect(decoded == image && bands == 4)
+    }
+
+    @Test func aTruncatedPNGDeliversItsFirstBandsThenFailsAsTruncated() throws {
+        var generator = SeededGenerator(seed: 4)
+        let image = Image.random(width: 256, height: 256, format: .gray8, using: &generator)
+        let bytes = try PNG.encode(image, options: PNGEncodeOptions(level: 1, strategy: .default, filter: .none))
+        let truncated = Array(bytes.prefix(bytes.count * 3 / 4))
+        var delivered = 0
+        #expect(throws: CodecError.self) {
+            try ImageCodec.decode(truncated, bandRows: 16, size: { _, _, _ in }, band: { band, firstRow in
+                let expected = try image.view(Rect(x: 0, y: firstRow, width: 256, height: band.height))
+                #expect(band == expected)
+                delivered += band.height
+            })
+        }
+        #expect(delivered >= 128 && delivered < 256, "the rows before the cut arrive, then the error: \(delivered)")
+    }
+
+    @Test func otherFormatsArriveAsOneBand() throws {
+        for path in ["jpeg/gray.jpg", "jpeg/progressive.jpg", "photos/photo-1001x701.ppm"] {
+            let bytes = try CodecFixtures.bytes(path)
+            let (image, bands) = try Self.stacked(bytes, bandRows: 16)
+            #expect(image == (try ImageCodec.decode(bytes)) && bands == 1, "\(path)")
+        }
+    }
+
+    @Test func limitsAreCheckedBeforeAnyBand() throws {
+        let bytes = try PNG.encode(try Image(width: 400, height: 300))
+        #expect(throws: CodecError.self) {
+            try ImageCodec.decode(bytes, options: DecodeOptions(limits: DecodeLimits(maxPixels: 100_000)), bandRows: 8,
+                                  size: { _, _, _ in Issue.record("no size for an image over the limit") },
+                                  band: { _, _ in Issue.record("no band for an image over the limit") })
+        }
+    }
+}
