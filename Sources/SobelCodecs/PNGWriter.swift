@@ -48,7 +48,14 @@ public struct PNGStripEncoder: Sendable {
         try image.withUnsafeRows { base, stride in try segment(base: base, stride: stride, rows: rows) }
     }
 
-    func segment(base: UnsafePointer<UInt8>, stride: Int, rows: Range<Int>) throws -> PNGSegment {
+    /// Filters and deflates rows `rows` of an image in memory.
+    /// - Parameters:
+    ///   - base: The image's first row; the row above `rows` must hold its final value.
+    ///   - stride: Bytes from one row to the next.
+    ///   - rows: The strip.
+    /// - Returns: The strip's segment.
+    /// - Throws: ``CodecError``.
+    public func segment(base: UnsafePointer<UInt8>, stride: Int, rows: Range<Int>) throws -> PNGSegment {
         let settings = ccodec_png_options(level: Int32(options.level), strategy: Int32(options.strategy.rawValue),
                                           filters: Int32(options.filter.pngFilterBits))
         let start = base + rows.lowerBound * stride

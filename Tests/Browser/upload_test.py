@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """A real browser on the upload page: headless Chromium (Debian's chromium + chromium-driver, driven by
 Selenium, offline) opens the page, chooses a file, submits, waits for the result, and checks that the
-image behind the download link has exactly the expected bytes. Takes a screenshot.
+image behind the download link, saving it for the caller to compare pixel by pixel. Takes a screenshot.
 
-Usage: upload_test.py URL UPLOAD EXPECTED SCREENSHOT   (run by Tests/SobelWebTests/BrowserTests.swift)
-Exit status 0 when the bytes match; otherwise 1 with the reason."""
+Usage: upload_test.py URL UPLOAD DOWNLOADED SCREENSHOT   (run by Tests/SobelWebTests/BrowserTests.swift)
+Exit status 0 when the download arrived and the page fits a phone; otherwise 1 with the reason."""
 import os
 import sys
 
@@ -15,7 +15,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-url, upload, expected_path, screenshot = sys.argv[1:5]
+url, upload, downloaded_path, screenshot = sys.argv[1:5]
 options = Options()
 options.binary_location = "/usr/bin/chromium"
 for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,1000"):
@@ -47,14 +47,12 @@ try:
     WebDriverWait(driver, 30).until(lambda d: os.path.exists(path) and not os.path.exists(path + ".crdownload"))
     downloaded = open(path, "rb").read()
     driver.save_screenshot(screenshot)
-    expected = open(expected_path, "rb").read()
-    if downloaded != expected:
-        sys.exit(f"the downloaded image ({len(downloaded)} bytes) differs from the expected one ({len(expected)} bytes)")
+    open(downloaded_path, "wb").write(downloaded)
     # Phone-sized: nothing wider than the screen.
     driver.set_window_size(390, 844)
     overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if overflow > 1:
         sys.exit(f"on a 390 px wide window the page is {overflow} px too wide")
-    print(f"OK: {len(downloaded)} bytes, as expected; fits a phone; timings: {driver.find_element(By.ID, 'timings').text}")
+    print(f"OK: downloaded {len(downloaded)} bytes; fits a phone; timings: {driver.find_element(By.ID, 'timings').text}")
 finally:
     driver.quit()

@@ -74,3 +74,22 @@ import Testing
         }
     }
 }
+
+/// `PNGStripEncoder`: strips deflated independently, in any order, join into one valid PNG.
+@Suite struct StripEncoderTests {
+    @Test(arguments: [PixelFormat.gray8, .rgb8, .rgba8])
+    func stripsDeflatedInAnyOrderJoinIntoTheImage(_ format: PixelFormat) throws {
+        var generator = SeededGenerator(seed: 21)
+        let image = Image.random(width: 97, height: 61, format: format, using: &generator)
+        for options in [PNGEncodeOptions.default, PNGEncodeOptions(level: 1, strategy: .default, filter: .paeth)] {
+            let encoder = PNGStripEncoder(width: image.width, height: image.height, channels: image.channels, options: options)
+            let strips = [0..<1, 1..<20, 20..<21, 21..<60, 60..<61]
+            var segments = [PNGSegment?](repeating: nil, count: strips.count)
+            for index in strips.indices.shuffled(using: &generator) {
+                segments[index] = try encoder.segment(of: image, rows: strips[index])
+            }
+            let file = encoder.file(segments.map { $0! })
+            #expect(try PNG.decode(file) == image, "\(format) \(options)")
+        }
+    }
+}

@@ -208,34 +208,45 @@ extension Coordinator {
 
     /// - Returns: The size of the encoded result.
     private func run(_ job: inout RunningJob, logger: Logger) throws -> Int {
-        let publishStart = ContinuousClock.now
-        let publishedMs = try publishAsRowsArrive(job)
-        let publishEnd = ContinuousClock.now
-        job.record.timings.decode = try awaitInput(of: job, job.input.decodeDuration(until:)).milliseconds
-        job.record.timings.publish = (publishEnd - publishStart).milliseconds
-        metrics.record(.publish, publishEnd - publishStart)
         job.record.status = .running
         try? store.saveRecord(job.record)
+        // Chunks go out on a thread of their own as the upload decodes, while this one collects tiles.
+        let publishing = Publishing()
+        let publisher = DispatchGroup()
+        publisher.enter()
+        Thread.detachNewThread { [self, job] in
+            publishAsRowsArrive(job, into: publishing)
+            publisher.leave()
+        }
+        defer { publisher.wait() }
 
         var output = try Image(width: job.input.width, height: job.input.height)
-        var assembly = Assembly(publishedMs: publishedMs, total: job.plan.count)
-        try collect(&job, into: &output, assembly: &assembly, logger: logger)
+        var assembly = Assembly(total: job.plan.count)
+        let encoder = ResultEncoder(plan: job.plan, options: job.options.output)
+        try output.withUnsafeMutableRows { base, stride in
+            defer { encoder.waitForStrips() }
+            try collect(&job, into: (base, stride), assembly: &assembly, encoder: encoder, publishing: publishing, logger: logger)
+        }
+        let deadline = Date(timeIntervalSince1970: Double(job.record.deadlineMs) / 1000)
+        let publishTime = try publishing.waitUntilFinished(until: deadline) ?? .zero
+        job.record.timings.publish = publishTime.milliseconds
+        metrics.record(.publish, publishTime)
+        job.record.timings.decode = try awaitInput(of: job, job.input.decodeDuration(until:)).milliseconds
         job.record.timings.queueWait = assembly.meanQueueWait
         job.record.timings.compute = assembly.computeTotal
         job.record.timings.store = assembly.meanStore
         job.record.timings.assemble = assembly.assembleTotal.milliseconds
         metrics.record(.assemble, assembly.assembleTotal)
 
-        let encodeStart = ContinuousClock.now
         let bytes: [UInt8]
         do {
-            bytes = try ImageCodec.encode(output, options: job.options.output, threads: ProcessInfo.processInfo.activeProcessorCount)
+            let (encoded, time) = try encoder.finish(output: output, threads: ProcessInfo.processInfo.activeProcessorCount)
+            bytes = encoded
+            job.record.timings.encode = time.milliseconds
+            metrics.record(.encode, time)
         } catch {
             throw JobFailure(.encode, "could not encode the result: \(error)")
         }
-        let encodeEnd = ContinuousClock.now
-        job.record.timings.encode = (encodeEnd - encodeStart).milliseconds
-        metrics.record(.encode, encodeEnd - encodeStart)
         do {
             try store.saveResult(bytes, job: job.record.id)
         } catch {
@@ -250,18 +261,23 @@ extension Coordinator {
     }
 
     /// Publishes every tile's chunk as soon as all rows of its input have been decoded, in the order of
-    /// their last input row.
-    /// - Returns: The publish time of each tile, in milliseconds since 1970.
-    private func publishAsRowsArrive(_ job: RunningJob) throws -> [Int: Int64] {
-        var pending = job.plan.tiles.sorted { ($0.input.maxY, $0.index) < ($1.input.maxY, $1.index) }[...]
-        var publishedMs: [Int: Int64] = [:]
-        while let next = pending.first {
-            let rows = try awaitInput(of: job) { try job.input.waitForRows(next.input.maxY, until: $0) }
-            let ready = pending.prefix { $0.input.maxY <= rows }
-            publishedMs.merge(try publish(job, tiles: ready.map(\.index))) { $1 }
-            pending = pending.dropFirst(ready.count)
+    /// their last input row. A failure (the deadline, the queue, an upload corrupt half-way) is handed to
+    /// `publishing` and announced on the job's event list, which wakes the collecting thread.
+    private func publishAsRowsArrive(_ job: RunningJob, into publishing: Publishing) {
+        let start = ContinuousClock.now
+        do {
+            var pending = job.plan.tiles.sorted { ($0.input.maxY, $0.index) < ($1.input.maxY, $1.index) }[...]
+            while let next = pending.first {
+                let rows = try awaitInput(of: job) { try job.input.waitForRows(next.input.maxY, until: $0) }
+                let ready = pending.prefix { $0.input.maxY <= rows }
+                try publish(job, tiles: ready.map(\.index), into: publishing)
+                pending = pending.dropFirst(ready.count)
+            }
+            publishing.finish(after: ContinuousClock.now - start)
+        } catch {
+            publishing.fail(error)
+            try? store.failJob(job.record.id, tile: nil, reason: "\(error)")
         }
-        return publishedMs
     }
 
     /// Runs one of ``GrayInput``'s waits with the job's deadline.
@@ -273,12 +289,9 @@ extension Coordinator {
     }
 
     /// Cuts and publishes the chunks of `tiles` (cut on every core), in confirmed batches; their rows must
-    /// have arrived.
-    /// - Returns: The publish time of each tile, in milliseconds since 1970.
-    @discardableResult
-    private func publish(_ job: RunningJob, tiles: [Int]) throws -> [Int: Int64] {
+    /// have arrived. Each batch's publish time goes to `publishing`.
+    private func publish(_ job: RunningJob, tiles: [Int], into publishing: Publishing) throws {
         let pipeline = job.options.pipeline.description
-        var publishedMs: [Int: Int64] = [:]
         for batch in stride(from: 0, to: tiles.count, by: Self.publishBatch).map({ Array(tiles[$0..<min($0 + Self.publishBatch, tiles.count)]) }) {
             let now = Date.nowMs
             guard now < job.record.deadlineMs else { throw JobFailure(.deadline, "the deadline passed while publishing chunks") }
@@ -304,9 +317,8 @@ extension Coordinator {
             } catch {
                 throw JobFailure(.queue, "could not publish the job's chunks: \(error)")
             }
-            for index in batch { publishedMs[index] = now }
+            publishing.published(batch, at: now)
         }
-        return publishedMs
     }
 
     /// Chunks published per confirmed batch.
@@ -316,9 +328,11 @@ extension Coordinator {
     static let storeCheckInterval = Duration.seconds(5)
 
     /// Blocks on the job's events until every tile is in `output`, the job fails, or its deadline passes.
-    private func collect(_ job: inout RunningJob, into output: inout Image, assembly: inout Assembly, logger: Logger) throws {
+    private func collect(_ job: inout RunningJob, into output: (base: UnsafeMutablePointer<UInt8>, stride: Int),
+                         assembly: inout Assembly, encoder: ResultEncoder, publishing: Publishing, logger: Logger) throws {
         let id = job.record.id
         while assembly.received.count < job.plan.count {
+            if let error = publishing.error { throw error }
             let remaining = Duration.milliseconds(job.record.deadlineMs - Date.nowMs)
             guard remaining > .zero else { throw deadlineFailure(job, received: assembly.received.count) }
             do {
@@ -326,41 +340,51 @@ extension Coordinator {
                 case nil:
                     // No tile for a while: make sure the store still has the job (a store restarted without
                     // persistence loses it, and workers then discard its chunks), then block again.
-                    try recoverStore(&job, received: assembly.received, logger: logger)
+                    try recoverStore(&job, received: assembly.received, publishing: publishing, logger: logger)
                 case .failed(let tile, let reason)?:
+                    if let error = publishing.error { throw error }
                     throw JobFailure(.tileFailed, tile.map { "tile \($0) failed: \(reason)" } ?? reason)
                 case .stored(let report)?:
                     guard (0..<job.plan.count).contains(report.tile), !assembly.received.contains(report.tile) else { continue }
                     guard let bytes = try store.tile(job: id, index: report.tile) else {
                         logger.warning("tile \(report.tile) was announced but is gone from the store; publishing it again")
-                        try publish(job, tiles: [report.tile])
+                        try publish(job, tiles: [report.tile], into: publishing)
                         continue
                     }
-                    try assembly.add(bytes, tile: job.plan.tile(at: report.tile), report: report, into: &output)
+                    try assembly.add(bytes, tile: job.plan.tile(at: report.tile), report: report,
+                                     publishedMs: publishing.publishedMs[report.tile], into: output)
+                    encoder.assembled(report.tile, base: output.base, stride: output.stride)
                 }
             } catch let failure as JobFailure {
                 throw failure
+            } catch let failure as InputFailure {
+                throw failure
             } catch {
                 logger.warning("the store failed while waiting for tiles: \(error); reconnecting")
-                try recoverStore(&job, received: assembly.received, logger: logger)
+                try recoverStore(&job, received: assembly.received, publishing: publishing, logger: logger)
             }
         }
     }
 
     /// Waits (with backoff, within the deadline) for the store to answer again. If it lost the job
-    /// (a restart without persistence), records the job again and republishes every tile not yet received.
-    private func recoverStore(_ job: inout RunningJob, received: Set<Int>, logger: Logger) throws {
+    /// (a restart without persistence), records the job again and, once every chunk has gone out,
+    /// republishes every tile not yet received.
+    private func recoverStore(_ job: inout RunningJob, received: Set<Int>, publishing: Publishing, logger: Logger) throws {
         var backoff = Backoff(window: .milliseconds(max(0, job.record.deadlineMs - Date.nowMs)))
         while true {
             do {
                 if try store.record(job.record.id) == nil {
                     try store.saveRecord(job.record)
+                    let deadline = Date(timeIntervalSince1970: Double(job.record.deadlineMs) / 1000)
+                    guard try publishing.waitUntilFinished(until: deadline) != nil else { throw deadlineFailure(job, received: received.count) }
                     let missing = (0..<job.plan.count).filter { !received.contains($0) }
                     logger.warning("the store lost the job; publishing its \(missing.count) missing tiles again")
-                    try publish(job, tiles: missing)
+                    try publish(job, tiles: missing, into: publishing)
                 }
                 return
             } catch let failure as JobFailure {
+                throw failure
+            } catch let failure as InputFailure {
                 throw failure
             } catch {
                 guard backoff.sleep() else { throw JobFailure(.store, "the store was unreachable until the deadline: \(error)") }
@@ -380,7 +404,6 @@ extension Coordinator {
 
 /// Tiles received so far, and the worker timings they reported.
 struct Assembly {
-    let publishedMs: [Int: Int64]
     let total: Int
     var received = Set<Int>()
     var queueWaitSum: Double = 0
@@ -388,27 +411,27 @@ struct Assembly {
     var computeTotal: Double = 0
     var assembleTotal: Duration = .zero
 
-    init(publishedMs: [Int: Int64], total: Int) {
-        (self.publishedMs, self.total) = (publishedMs, total)
+    init(total: Int) {
+        self.total = total
     }
 
     /// Copies a tile's rows into the output image.
-    mutating func add(_ bytes: [UInt8], tile: Tile, report: TileReport, into output: inout Image) throws {
+    /// - Parameter publishedMs: When the tile's chunk went out, if known.
+    mutating func add(_ bytes: [UInt8], tile: Tile, report: TileReport, publishedMs: Int64?,
+                      into output: (base: UnsafeMutablePointer<UInt8>, stride: Int)) throws {
         guard bytes.count == tile.output.area else {
             throw JobFailure(.invalidTile, "tile \(tile.index) has \(bytes.count) bytes; its \(tile.output) output needs \(tile.output.area)")
         }
         let start = ContinuousClock.now
-        output.withUnsafeMutableRows { base, stride in
-            bytes.withUnsafeBufferPointer { source in
-                for row in 0..<tile.output.height {
-                    (base + (tile.output.y + row) * stride + tile.output.x)
-                        .update(from: source.baseAddress! + row * tile.output.width, count: tile.output.width)
-                }
+        bytes.withUnsafeBufferPointer { source in
+            for row in 0..<tile.output.height {
+                (output.base + (tile.output.y + row) * output.stride + tile.output.x)
+                    .update(from: source.baseAddress! + row * tile.output.width, count: tile.output.width)
             }
         }
         assembleTotal += ContinuousClock.now - start
         received.insert(tile.index)
-        queueWaitSum += Double(report.startedMs - (publishedMs[tile.index] ?? report.startedMs))
+        queueWaitSum += Double(report.startedMs - (publishedMs ?? report.startedMs))
         storeSum += Double(Date.nowMs - report.finishedMs)
         computeTotal += report.computeMs
     }
