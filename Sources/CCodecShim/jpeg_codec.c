@@ -57,6 +57,8 @@ struct ccodec_jpeg_reader {
     struct jpeg_decompress_struct cinfo;
     struct capturing_error_manager errors;
     int cmyk;
+    int started, finished;
+    uint8_t *cmyk_row;  // one row of CMYK samples, for CMYK and YCCK files
 };
 
 static ccodec_status classify(struct ccodec_jpeg_reader *reader) {
@@ -131,27 +133,34 @@ ccodec_status ccodec_jpeg_open(const uint8_t *data, size_t size, ccodec_jpeg_rea
 }
 
 ccodec_status ccodec_jpeg_read(ccodec_jpeg_reader *reader, uint8_t *pixels, size_t stride, char *message) {
-    uint8_t *volatile cmyk_row = NULL;
+    return ccodec_jpeg_read_rows(reader, pixels, stride, (int)reader->cinfo.output_height, message);
+}
+
+ccodec_status ccodec_jpeg_read_rows(ccodec_jpeg_reader *reader, uint8_t *first_row, size_t stride, int count, char *message) {
     if (setjmp(reader->errors.jump)) {
-        free(cmyk_row);
         ccodec_status status = classify(reader);
         copy_out(message, reader->errors.message);
         return status;
     }
-    jpeg_start_decompress(&reader->cinfo);
-    JDIMENSION width = reader->cinfo.output_width;
-    if (reader->cmyk) {
-        cmyk_row = malloc((size_t)width * 4);
-        if (cmyk_row == NULL) return CCODEC_NO_MEMORY;
+    if (!reader->started) {
+        jpeg_start_decompress(&reader->cinfo);
+        reader->started = 1;
+        if (reader->cmyk) {
+            reader->cmyk_row = malloc((size_t)reader->cinfo.output_width * 4);
+            if (reader->cmyk_row == NULL) return CCODEC_NO_MEMORY;
+        }
     }
+    JDIMENSION width = reader->cinfo.output_width;
     // Adobe writes inverted CMYK, which is what libjpeg hands back for CMYK and YCCK files; the
     // conversion is OpenCV's (k - (255 - c) * k / 256), so decoded pixels match imread exactly.
     int inverted = reader->cinfo.saw_Adobe_marker;
-    while (reader->cinfo.output_scanline < reader->cinfo.output_height) {
-        uint8_t *row = pixels + (size_t)reader->cinfo.output_scanline * stride;
-        JSAMPROW target = reader->cmyk ? cmyk_row : row;
+    JDIMENSION end = reader->cinfo.output_scanline + (JDIMENSION)count;
+    if (end > reader->cinfo.output_height) end = reader->cinfo.output_height;
+    for (uint8_t *row = first_row; reader->cinfo.output_scanline < end; row += stride) {
+        JSAMPROW target = reader->cmyk ? reader->cmyk_row : row;
         jpeg_read_scanlines(&reader->cinfo, &target, 1);
         if (reader->cmyk) {
+            const uint8_t *cmyk_row = reader->cmyk_row;
             for (JDIMENSION x = 0; x < width; x++) {
                 int c = cmyk_row[4 * x], m = cmyk_row[4 * x + 1], y = cmyk_row[4 * x + 2], k = cmyk_row[4 * x + 3];
                 if (!inverted) { c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k; }
@@ -161,13 +170,16 @@ ccodec_status ccodec_jpeg_read(ccodec_jpeg_reader *reader, uint8_t *pixels, size
             }
         }
     }
-    jpeg_finish_decompress(&reader->cinfo);
-    free(cmyk_row);
+    if (reader->cinfo.output_scanline == reader->cinfo.output_height && !reader->finished) {
+        jpeg_finish_decompress(&reader->cinfo);
+        reader->finished = 1;
+    }
     return CCODEC_OK;
 }
 
 void ccodec_jpeg_close(ccodec_jpeg_reader *reader) {
     if (reader == NULL) return;
+    free(reader->cmyk_row);
     jpeg_destroy_decompress(&reader->cinfo);
     free(reader);
 }

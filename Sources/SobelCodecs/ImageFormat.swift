@@ -92,8 +92,8 @@ public enum ImageCodec {
     }
 
     /// Decodes any supported image in bands of rows, handing each band over as soon as it is decoded
-    /// (PNG; other formats, and interlaced PNGs, arrive as one band). The result equals ``decode(_:options:)``
-    /// band by band.
+    /// (PNG and JPEG; PNM, interlaced PNGs and JPEGs that EXIF turns arrive as one band). The result equals
+    /// ``decode(_:options:)`` band by band.
     /// - Parameters:
     ///   - data: The whole file.
     ///   - options: Limits (checked before any pixel buffer is allocated) and EXIF handling.
@@ -104,10 +104,12 @@ public enum ImageCodec {
     public static func decode(_ data: some ContiguousBytes, options: DecodeOptions = DecodeOptions(), bandRows: Int,
                               size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
                               band: (Image, _ firstRow: Int) throws -> Void) throws {
-        let isPNG = data.withUnsafeBytes { ImageFormat.detect($0) == .png }
-        if isPNG {
+        switch data.withUnsafeBytes({ ImageFormat.detect($0) }) {
+        case .png:
             try PNG.decode(data, limits: options.limits, bandRows: bandRows, size: size, band: band)
-        } else {
+        case .jpeg:
+            try JPEG.decode(data, limits: options.limits, applyOrientation: options.applyOrientation, bandRows: bandRows, size: size, band: band)
+        case .pnm, nil:
             let image = try decode(data, options: options)
             try size(image.width, image.height, image.channels)
             try band(image, 0)

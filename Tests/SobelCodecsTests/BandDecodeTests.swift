@@ -57,12 +57,34 @@ import Testing
         #expect(delivered >= 128 && delivered < 256, "the rows before the cut arrive, then the error: \(delivered)")
     }
 
-    @Test func otherFormatsArriveAsOneBand() throws {
-        for path in ["jpeg/gray.jpg", "jpeg/progressive.jpg", "photos/photo-1001x701.ppm"] {
-            let bytes = try CodecFixtures.bytes(path)
-            let (image, bands) = try Self.stacked(bytes, bandRows: 16)
-            #expect(image == (try ImageCodec.decode(bytes)) && bands == 1, "\(path)")
+    @Test(arguments: try! CodecFixtures.names(in: "jpeg") { $0.hasSuffix(".jpg") })
+    func everyJPEGEqualsItsWholeDecode(_ path: String) throws {
+        let bytes = try CodecFixtures.bytes(path)
+        guard let whole = try? ImageCodec.decode(bytes) else {
+            #expect(throws: CodecError.self) { try Self.stacked(bytes, bandRows: 16) }
+            return
         }
+        let (image, bands) = try Self.stacked(bytes, bandRows: 16)
+        #expect(image == whole && bands == (whole.height + 15) / 16, "\(path)")
+    }
+
+    @Test func jpegsThatEXIFTurnsArriveAsOneTurnedBand() throws {
+        let paths = try CodecFixtures.names(in: "exif-orientation") { $0.hasSuffix(".jpg") }
+        #expect(paths.count >= 8)
+        for path in paths {
+            let bytes = try CodecFixtures.bytes(path)
+            let whole = try ImageCodec.decode(bytes)
+            let (image, bands) = try Self.stacked(bytes, bandRows: 16)
+            #expect(image == whole, "\(path)")
+            let upright = path.hasSuffix("_0.jpg") || path.hasSuffix("_1.jpg")  // no orientation, or 1 (up)
+            #expect((bands > 1) == upright, "\(path): \(bands) bands")
+        }
+    }
+
+    @Test func pnmArrivesAsOneBand() throws {
+        let bytes = try CodecFixtures.bytes("photos/photo-1001x701.ppm")
+        let (image, bands) = try Self.stacked(bytes, bandRows: 16)
+        #expect(image == (try ImageCodec.decode(bytes)) && bands == 1)
     }
 
     @Test func limitsAreCheckedBeforeAnyBand() throws {

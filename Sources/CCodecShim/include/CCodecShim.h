@@ -73,6 +73,9 @@ typedef struct ccodec_jpeg_reader ccodec_jpeg_reader;
 ccodec_status ccodec_jpeg_open(const uint8_t *data, size_t size, ccodec_jpeg_reader **reader, ccodec_header *header);
 /// Decodes into gray (grayscale files) or RGB (YCbCr, RGB, CMYK and YCCK files).
 ccodec_status ccodec_jpeg_read(ccodec_jpeg_reader *reader, uint8_t *pixels, size_t stride, char *message);
+/// Decodes the next `count` rows (as `ccodec_jpeg_read` does) into `first_row`, rows `stride` bytes apart;
+/// call it again for the following rows.
+ccodec_status ccodec_jpeg_read_rows(ccodec_jpeg_reader *reader, uint8_t *first_row, size_t stride, int count, char *message);
 void ccodec_jpeg_close(ccodec_jpeg_reader *reader);
 
 /// Encodes 8-bit gray, RGB or RGBA (alpha dropped) rows at `quality` 1...100, 4:2:0 for colour.
