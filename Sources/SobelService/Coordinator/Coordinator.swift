@@ -53,8 +53,8 @@ public final class Coordinator: Sendable {
         var started: (id: JobID, input: GrayInput)?
         do {
             try ImageCodec.decode(data, options: DecodeOptions(limits: settings.decodeLimits), bandRows: Self.bandRows,
-                                  size: { width, height, channels in
-                                      started = try start(width: width, height: height, channels: channels, options: options, acceptedAt: acceptedAt)
+                                  size: { width, height, _ in
+                                      started = try start(width: width, height: height, options: options, acceptedAt: acceptedAt)
                                   },
                                   band: { band, _ in try started!.input.append(band) })
         } catch {
@@ -73,7 +73,7 @@ public final class Coordinator: Sendable {
     /// - Throws: ``TilingError`` for a tile size the image cannot take; a store error when the job cannot be recorded.
     public func submit(_ image: Image, options: JobOptions = JobOptions()) throws -> JobID {
         let acceptedAt = ContinuousClock.now
-        let started = try start(width: image.width, height: image.height, channels: image.channels, options: options, acceptedAt: acceptedAt)
+        let started = try start(width: image.width, height: image.height, options: options, acceptedAt: acceptedAt)
         do {
             try started.input.append(image)
         } catch {
@@ -89,11 +89,11 @@ public final class Coordinator: Sendable {
     static let bandRows = 64
 
     /// Plans and records a job of the given size and starts its thread, which waits for the input's rows.
-    private func start(width: Int, height: Int, channels: Int, options: JobOptions,
+    private func start(width: Int, height: Int, options: JobOptions,
                        acceptedAt: ContinuousClock.Instant) throws -> (id: JobID, input: GrayInput) {
         try settings.decodeLimits.check(width: width, height: height)
         let planStart = ContinuousClock.now
-        let plan = try settings.plan(width: width, height: height, channels: channels, options: options)
+        let plan = try settings.plan(width: width, height: height, options: options)
         let now = Date.nowMs
         var record = JobRecord(
             id: JobID(), status: .queued, tilesDone: 0, tilesTotal: plan.count, width: width, height: height,

@@ -46,8 +46,9 @@ public struct ServiceSettings: Sendable {
         (self.deadline, self.decodeLimits, self.chunkBytes) = (deadline, decodeLimits, chunkBytes)
     }
 
-    /// The plan for an image: the job's tile size, or strips of about ``chunkBytes`` input bytes.
-    func plan(width: Int, height: Int, channels: Int, options: JobOptions) throws -> TilePlan {
+    /// The plan for an image: the job's tile size, or strips of about ``chunkBytes`` of gray input (chunks
+    /// carry gray pixels) including their halo rows.
+    func plan(width: Int, height: Int, options: JobOptions) throws -> TilePlan {
         let halo = options.pipeline.halo
         switch options.tileSize {
         case .strips(let rows)?:
@@ -55,7 +56,7 @@ public struct ServiceSettings: Sendable {
         case .tiles(let tileWidth, let tileHeight)?:
             return try TilePlan(width: width, height: height, tileWidth: tileWidth, tileHeight: tileHeight, halo: halo)
         case nil:
-            let rows = max(8, chunkBytes / max(1, width * channels) - 2 * halo)
+            let rows = max(8, chunkBytes / max(1, width) - 2 * halo)
             return try TilePlan.strips(width: width, height: height, rows: min(rows, height), halo: halo)
         }
     }
