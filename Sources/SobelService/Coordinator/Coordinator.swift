@@ -352,7 +352,7 @@ extension Coordinator {
                         continue
                     }
                     try assembly.add(bytes, tile: job.plan.tile(at: report.tile), report: report,
-                                     publishedMs: publishing.publishedMs[report.tile], into: output)
+                                     publishedMs: publishing.publishedMs(of: report.tile), into: output)
                     encoder.assembled(report.tile, base: output.base, stride: output.stride)
                 }
             } catch let failure as JobFailure {

@@ -32,8 +32,8 @@ final class Publishing: @unchecked Sendable {
     /// The error publishing stopped with, if it did.
     var error: (any Error)? { condition.withLock { failure } }
 
-    /// When each published tile went out.
-    var publishedMs: [Int: Int64] { condition.withLock { times } }
+    /// When `tile` went out (milliseconds since 1970), if it has.
+    func publishedMs(of tile: Int) -> Int64? { condition.withLock { times[tile] } }
 
     /// Blocks until publishing has finished or failed, or `deadline` passes.
     /// - Returns: How long publishing took, or `nil` at the deadline.
