@@ -112,7 +112,7 @@ public final class Coordinator: Sendable {
 
     /// The whole input has arrived: the job counts as accepted.
     private func accept(_ started: (id: JobID, input: GrayInput), decodeTime: Duration) throws {
-        started.input.finish(decodeTime: decodeTime)
+        started.input.decoding.succeed(decodeTime)
         try? store.countJob(.queued)
         metrics.jobAccepted()
         metrics.record(.decode, decodeTime)
@@ -228,10 +228,10 @@ extension Coordinator {
             try collect(&job, into: (base, stride), assembly: &assembly, encoder: encoder, publishing: publishing, logger: logger)
         }
         let deadline = Date(timeIntervalSince1970: Double(job.record.deadlineMs) / 1000)
-        let publishTime = try publishing.waitUntilFinished(until: deadline) ?? .zero
+        let publishTime = try publishing.outcome.wait(until: deadline) ?? .zero
         job.record.timings.publish = publishTime.milliseconds
         metrics.record(.publish, publishTime)
-        job.record.timings.decode = try awaitInput(of: job, job.input.decodeDuration(until:)).milliseconds
+        job.record.timings.decode = try awaitInput(of: job, job.input.decoding.wait(until:)).milliseconds
         job.record.timings.queueWait = assembly.meanQueueWait
         job.record.timings.compute = assembly.computeTotal
         job.record.timings.store = assembly.meanStore
@@ -273,9 +273,9 @@ extension Coordinator {
                 try publish(job, tiles: ready.map(\.index), into: publishing)
                 pending = pending.dropFirst(ready.count)
             }
-            publishing.finish(after: ContinuousClock.now - start)
+            publishing.outcome.succeed(ContinuousClock.now - start)
         } catch {
-            publishing.fail(error)
+            publishing.outcome.fail(error)
             try? store.failJob(job.record.id, tile: nil, reason: "\(error)")
         }
     }
@@ -332,7 +332,7 @@ extension Coordinator {
                          assembly: inout Assembly, encoder: ResultEncoder, publishing: Publishing, logger: Logger) throws {
         let id = job.record.id
         while assembly.received.count < job.plan.count {
-            if let error = publishing.error { throw error }
+            if let error = publishing.outcome.error { throw error }
             let remaining = Duration.milliseconds(job.record.deadlineMs - Date.nowMs)
             guard remaining > .zero else { throw deadlineFailure(job, received: assembly.received.count) }
             do {
@@ -342,7 +342,7 @@ extension Coordinator {
                     // persistence loses it, and workers then discard its chunks), then block again.
                     try recoverStore(&job, received: assembly.received, publishing: publishing, logger: logger)
                 case .failed(let tile, let reason)?:
-                    if let error = publishing.error { throw error }
+                    if let error = publishing.outcome.error { throw error }
                     throw JobFailure(.tileFailed, tile.map { "tile \($0) failed: \(reason)" } ?? reason)
                 case .stored(let report)?:
                     guard (0..<job.plan.count).contains(report.tile), !assembly.received.contains(report.tile) else { continue }
@@ -376,7 +376,7 @@ extension Coordinator {
                 if try store.record(job.record.id) == nil {
                     try store.saveRecord(job.record)
                     let deadline = Date(timeIntervalSince1970: Double(job.record.deadlineMs) / 1000)
-                    guard try publishing.waitUntilFinished(until: deadline) != nil else { throw deadlineFailure(job, received: received.count) }
+                    guard try publishing.outcome.wait(until: deadline) != nil else { throw deadlineFailure(job, received: received.count) }
                     let missing = (0..<job.plan.count).filter { !received.contains($0) }
                     logger.warning("the store lost the job; publishing its \(missing.count) missing tiles again")
                     try publish(job, tiles: missing, into: publishing)

@@ -2,7 +2,7 @@ import Foundation
 import SobelCore
 
 /// A job's gray input as the decoder delivers it: bands of rows arrive top to bottom on the submitting
-/// thread, while the job's thread cuts and publishes every chunk whose rows are all there. So workers start
+/// thread, while the publishing thread cuts and publishes every chunk whose rows are all there. So workers start
 /// on the first chunks while the rest of the upload is still being decoded.
 final class GrayInput: @unchecked Sendable {
     let width: Int
@@ -12,8 +12,8 @@ final class GrayInput: @unchecked Sendable {
     private var bands: [Image] = []
     private var bandRows = 0
     private var rowsReady = 0
-    private var failure: (any Error)?
-    private var decodeTime: Duration?
+    /// How decoding ended: its duration, or the codec's error.
+    let decoding = Completion<Duration>()
 
     init(width: Int, height: Int) {
         (self.width, self.height) = (width, height)
@@ -31,20 +31,10 @@ final class GrayInput: @unchecked Sendable {
         }
     }
 
-    /// Every row has arrived; `decodeTime` is how long decoding took.
-    func finish(decodeTime: Duration) {
-        condition.withLock {
-            self.decodeTime = decodeTime
-            condition.broadcast()
-        }
-    }
-
-    /// Decoding failed: the job's thread stops waiting and gives up.
+    /// Decoding failed: waiters stop waiting and give up.
     func fail(_ error: any Error) {
-        condition.withLock {
-            failure = error
-            condition.broadcast()
-        }
+        decoding.fail(InputFailure(underlying: error))
+        condition.withLock { condition.broadcast() }
     }
 
     /// Blocks until at least `rows` rows are there, decoding failed, or `deadline` passes.
@@ -52,24 +42,11 @@ final class GrayInput: @unchecked Sendable {
     /// - Throws: ``InputFailure`` when decoding failed.
     func waitForRows(_ rows: Int, until deadline: Date) throws -> Int? {
         try condition.withLock {
-            while rowsReady < rows && failure == nil {
+            while rowsReady < rows {
+                if let failure = decoding.error { throw failure }
                 guard condition.wait(until: deadline) else { return nil }
             }
-            if let failure { throw InputFailure(underlying: failure) }
             return rowsReady
-        }
-    }
-
-    /// Blocks until decoding has finished (every row is there), decoding failed, or `deadline` passes.
-    /// - Returns: How long decoding took, or `nil` at the deadline.
-    /// - Throws: ``InputFailure`` when decoding failed.
-    func decodeDuration(until deadline: Date) throws -> Duration? {
-        try condition.withLock {
-            while decodeTime == nil && failure == nil {
-                guard condition.wait(until: deadline) else { return nil }
-            }
-            if let failure { throw InputFailure(underlying: failure) }
-            return decodeTime
         }
     }
 
