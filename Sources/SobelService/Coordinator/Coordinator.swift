@@ -38,7 +38,7 @@ public final class Coordinator: Sendable {
 
     /// Accepts an encoded image (PNG, JPEG or PNM) and starts its job.
     ///
-    /// A PNG is decoded in bands: the job publishes the chunks of the first rows while the rest is still
+    /// PNGs and JPEGs are decoded in bands: the job publishes the chunks of the first rows while the rest is still
     /// being decoded, so workers start early. This call returns once the whole upload is decoded, so a
     /// file that turns out corrupt half-way still fails here, with its ``CodecError``.
     /// - Parameters:
@@ -61,7 +61,7 @@ public final class Coordinator: Sendable {
             started?.input.fail(error)
             throw error
         }
-        try accept(started!, decodeTime: ContinuousClock.now - acceptedAt)
+        accept(started!, decodeTime: ContinuousClock.now - acceptedAt)
         return started!.id
     }
 
@@ -80,7 +80,7 @@ public final class Coordinator: Sendable {
             started.input.fail(error)
             throw error
         }
-        try accept(started, decodeTime: .zero)
+        accept(started, decodeTime: .zero)
         return started.id
     }
 
@@ -111,7 +111,7 @@ public final class Coordinator: Sendable {
     }
 
     /// The whole input has arrived: the job counts as accepted.
-    private func accept(_ started: (id: JobID, input: GrayInput), decodeTime: Duration) throws {
+    private func accept(_ started: (id: JobID, input: GrayInput), decodeTime: Duration) {
         started.input.decoding.succeed(decodeTime)
         try? store.countJob(.queued)
         metrics.jobAccepted()
