@@ -4,17 +4,22 @@ import SobelCore
 import Synchronization
 
 /// Encodes a job's result while its tiles arrive. For a PNG result cut into full-width strips, each strip
-/// is filtered and deflated on a Dispatch thread as soon as it and the strip above it are assembled, so
-/// the encoding overlaps the wait for the other tiles, and the file is the segments joined at the end.
+/// is filtered and deflated — in parts of about 256 KiB, on Dispatch threads — as soon as it and the strip
+/// above it are assembled, so the encoding overlaps the wait for the other tiles and the last strip's part
+/// of it is short; the file is the segments joined at the end.
 /// Other results (JPEG, PNM, tiles narrower than the image) are encoded whole at the end.
 final class ResultEncoder: @unchecked Sendable {
     private let options: EncodeOptions
     private let stripEncoder: PNGStripEncoder?
-    private let rows: [Range<Int>]
+    /// Each strip's parts, top to bottom.
+    private let parts: [[Range<Int>]]
     /// Owned by the collecting thread.
     private var assembled: [Bool]
     private var started: [Bool]
+    /// One per part, strips and parts in order.
     private let segments: Mutex<[Result<PNGSegment, any Error>?]>
+    /// Where each strip's parts start in `segments`.
+    private let firstSegment: [Int]
     private let deflating = DispatchGroup()
     private let busy = Mutex<Duration>(.zero)
 
@@ -31,10 +36,14 @@ final class ResultEncoder: @unchecked Sendable {
         } else {
             stripEncoder = nil
         }
-        rows = tiles.map { $0.output.y..<$0.output.maxY }
+        let partRows = max(16, (256 << 10) / max(1, plan.width))
+        parts = tiles.map { tile in
+            stride(from: tile.output.y, to: tile.output.maxY, by: partRows).map { $0..<min($0 + partRows, tile.output.maxY) }
+        }
+        firstSegment = parts.reduce(into: [0]) { $0.append($0.last! + $1.count) }.dropLast()
         assembled = Array(repeating: false, count: tiles.count)
         started = assembled
-        segments = Mutex(Array(repeating: nil, count: tiles.count))
+        segments = Mutex(Array(repeating: nil, count: parts.reduce(0) { $0 + $1.count }))
     }
 
     /// Tile `index` has been copied into the output at `base`, which stays valid until ``finish(output:)``.
@@ -42,14 +51,17 @@ final class ResultEncoder: @unchecked Sendable {
         guard let encoder = stripEncoder else { return }
         assembled[index] = true
         var strip = index
-        while strip < rows.count && assembled[strip] && !started[strip] && (strip == 0 || assembled[strip - 1]) {
+        while strip < parts.count && assembled[strip] && !started[strip] && (strip == 0 || assembled[strip - 1]) {
             started[strip] = true
-            let (address, stripRows, position) = (UInt(bitPattern: base), rows[strip], strip)
-            DispatchQueue.global().async(group: deflating) { [self] in
-                let start = ContinuousClock.now
-                let result = Result { try encoder.segment(base: UnsafePointer(bitPattern: address)!, stride: stride, rows: stripRows) }
-                busy.withLock { $0 += ContinuousClock.now - start }
-                segments.withLock { $0[position] = result }
+            let address = UInt(bitPattern: base)
+            for (offset, rows) in parts[strip].enumerated() {
+                let position = firstSegment[strip] + offset
+                DispatchQueue.global().async(group: deflating) { [self] in
+                    let start = ContinuousClock.now
+                    let result = Result { try encoder.segment(base: UnsafePointer(bitPattern: address)!, stride: stride, rows: rows) }
+                    busy.withLock { $0 += ContinuousClock.now - start }
+                    segments.withLock { $0[position] = result }
+                }
             }
             strip += 1
         }
