@@ -167,6 +167,9 @@ struct RunningJob {
     let plan: TilePlan
     let options: JobOptions
     let acceptedAt: ContinuousClock.Instant
+
+    /// The record's deadline, for waits.
+    var deadline: Date { Date(timeIntervalSince1970: Double(record.deadlineMs) / 1000) }
 }
 
 extension Coordinator {
@@ -227,8 +230,7 @@ extension Coordinator {
             defer { encoder.waitForStrips() }
             try collect(&job, into: (base, stride), assembly: &assembly, encoder: encoder, publishing: publishing, logger: logger)
         }
-        let deadline = Date(timeIntervalSince1970: Double(job.record.deadlineMs) / 1000)
-        let publishTime = try publishing.outcome.wait(until: deadline) ?? .zero
+        let publishTime = try publishing.outcome.wait(until: job.deadline) ?? .zero
         job.record.timings.publish = publishTime.milliseconds
         metrics.record(.publish, publishTime)
         job.record.timings.decode = try awaitInput(of: job, job.input.decoding.wait(until:)).milliseconds
@@ -282,7 +284,7 @@ extension Coordinator {
 
     /// Runs one of ``GrayInput``'s waits with the job's deadline.
     private func awaitInput<T>(of job: RunningJob, _ wait: (Date) throws -> T?) throws -> T {
-        guard let value = try wait(Date(timeIntervalSince1970: Double(job.record.deadlineMs) / 1000)) else {
+        guard let value = try wait(job.deadline) else {
             throw JobFailure(.deadline, "the deadline passed while the upload was being decoded")
         }
         return value
@@ -355,9 +357,7 @@ extension Coordinator {
                                      publishedMs: publishing.publishedMs(of: report.tile), into: output)
                     encoder.assembled(report.tile, base: output.base, stride: output.stride)
                 }
-            } catch let failure as JobFailure {
-                throw failure
-            } catch let failure as InputFailure {
+            } catch let failure as any JobEndingError {
                 throw failure
             } catch {
                 logger.warning("the store failed while waiting for tiles: \(error); reconnecting")
@@ -375,16 +375,13 @@ extension Coordinator {
             do {
                 if try store.record(job.record.id) == nil {
                     try store.saveRecord(job.record)
-                    let deadline = Date(timeIntervalSince1970: Double(job.record.deadlineMs) / 1000)
-                    guard try publishing.outcome.wait(until: deadline) != nil else { throw deadlineFailure(job, received: received.count) }
+                    guard try publishing.outcome.wait(until: job.deadline) != nil else { throw deadlineFailure(job, received: received.count) }
                     let missing = (0..<job.plan.count).filter { !received.contains($0) }
                     logger.warning("the store lost the job; publishing its \(missing.count) missing tiles again")
                     try publish(job, tiles: missing, into: publishing)
                 }
                 return
-            } catch let failure as JobFailure {
-                throw failure
-            } catch let failure as InputFailure {
+            } catch let failure as any JobEndingError {
                 throw failure
             } catch {
                 guard backoff.sleep() else { throw JobFailure(.store, "the store was unreachable until the deadline: \(error)") }

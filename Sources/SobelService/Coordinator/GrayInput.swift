@@ -68,6 +68,6 @@ final class GrayInput: @unchecked Sendable {
 
 /// Decoding the upload failed after its job had started: the submitter reports the codec error, and the
 /// job, never returned to anyone, ends quietly.
-struct InputFailure: Error {
+struct InputFailure: JobEndingError {
     let underlying: any Error
 }

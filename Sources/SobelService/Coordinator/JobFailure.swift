@@ -1,5 +1,8 @@
+/// An error that ends a job at once, never retried (unlike a store that is away for a moment).
+protocol JobEndingError: Error {}
+
 /// Why the coordinator gave up on a job, in words for the user; stored as ``JobRecord/error``.
-struct JobFailure: Error, CustomStringConvertible {
+struct JobFailure: JobEndingError, CustomStringConvertible {
     /// The failure's class, for metrics.
     let reason: JobFailureReason
     let description: String
