@@ -68,4 +68,31 @@ import Testing
             }
         }
     }
+
+    /// The spans a row loop runs cover every pixel, stay inside the row, are whole vector blocks, and
+    /// spans of several blocks start at an aligned output address, for every length and misalignment.
+    @Test func vectorSpansCoverRowsInWholeAlignedBlocks() {
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 512)
+        defer { buffer.deallocate() }
+        let block = VectorSpans.block
+        for misalignment in 0..<(2 * block) {
+            for count in 0...300 {
+                let output = buffer + misalignment
+                var covered = [Int](repeating: 0, count: count)
+                var spans: [(start: Int, count: Int)] = []
+                VectorSpans.forEach(count: count, output: output) { start, length in
+                    spans.append((start, length))
+                    for x in start..<start + length { covered[x] += 1 }
+                }
+                #expect(covered.allSatisfy { $0 >= 1 }, "count \(count), misalignment \(misalignment): a pixel is missed")
+                #expect(spans.allSatisfy { $0.start >= 0 && $0.start + $0.count <= count }, "count \(count): a span leaves the row")
+                if count > block {
+                    #expect(spans.allSatisfy { $0.count % block == 0 }, "count \(count): a span is not whole blocks")
+                    #expect(spans.filter { $0.count > block }.allSatisfy { Int(bitPattern: output + $0.start) % block == 0 },
+                            "count \(count), misalignment \(misalignment): a span of several blocks is not aligned")
+                    #expect(spans.count <= 3 && spans.allSatisfy { $0.count > 0 }, "count \(count): \(spans)")
+                }
+            }
+        }
+    }
 }

@@ -47,8 +47,8 @@ enum GradientKernel {
             let out = output.row(y) - output.rect.x
             let skip = interior.lowerBound - source.rect.x
             magnitudeRow(S.self, M.self, rows[0] + skip, rows[1] + skip, rows[2] + skip, out + interior.lowerBound, interior.count)
-            for x in edgeColumns {
-                let (gx, gy) = edgeDerivatives(S.self, rows: rows, x: x, source: source, edges: edges)
+            edgeColumns.forEach(rows: rows) { x, above, center, below in
+                let (gx, gy) = derivatives(S.self, above, center, below, 1)
                 out[x] = M.combine(gx, gy)
             }
         }
@@ -57,6 +57,18 @@ enum GradientKernel {
     /// Magnitudes of `count` pixels whose neighbours all exist: `above[-1]` and `above[count]` are readable.
     @inline(__always)
     static func magnitudeRow<S: DerivativeStencil, M: MagnitudeKernel>(
+        _: S.Type, _: M.Type,
+        _ above: UnsafePointer<UInt8>, _ center: UnsafePointer<UInt8>, _ below: UnsafePointer<UInt8>,
+        _ out: UnsafeMutablePointer<UInt8>, _ count: Int
+    ) {
+        VectorSpans.forEach(count: count, output: out) { start, length in
+            magnitudeSpan(S.self, M.self, above + start, center + start, below + start, out + start, length)
+        }
+    }
+
+    /// The vectorised loop behind ``magnitudeRow(_:_:_:_:_:_:_:)``.
+    @inline(__always)
+    private static func magnitudeSpan<S: DerivativeStencil, M: MagnitudeKernel>(
         _: S.Type, _: M.Type,
         _ above: UnsafePointer<UInt8>, _ center: UnsafePointer<UInt8>, _ below: UnsafePointer<UInt8>,
         _ out: UnsafeMutablePointer<UInt8>, _ count: Int
@@ -90,8 +102,8 @@ enum GradientKernel {
             for i in 0..<interior.count {
                 (gxOut[i], gyOut[i]) = derivatives(S.self, above, center, below, i)
             }
-            for x in edgeColumns {
-                (gxRow[x], gyRow[x]) = edgeDerivatives(S.self, rows: rows, x: x, source: source, edges: edges)
+            edgeColumns.forEach(rows: rows) { x, above, center, below in
+                (gxRow[x], gyRow[x]) = derivatives(S.self, above, center, below, 1)
             }
         }
     }
@@ -109,29 +121,16 @@ enum GradientKernel {
         return (gx, gy)
     }
 
-    /// gx and gy at image column `x`, mapping columns outside the image by the border rule.
-    private static func edgeDerivatives<S: DerivativeStencil>(
-        _: S.Type, rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>, x: Int, source: SourceRegion, edges: ImageEdges
-    ) -> (Int16, Int16) {
-        func at(_ row: Int, _ column: Int) -> Int16 {
-            guard let sourceColumn = edges.border.sourceIndex(column, length: edges.width) else { return 0 }
-            return Int16(rows[row][sourceColumn - source.rect.x])
-        }
-        let e = S.edge, c = S.center
-        let gx = e * (at(0, x + 1) - at(0, x - 1)) + c * (at(1, x + 1) - at(1, x - 1)) + e * (at(2, x + 1) - at(2, x - 1))
-        let gy = e * (at(2, x - 1) - at(0, x - 1)) + c * (at(2, x) - at(0, x)) + e * (at(2, x + 1) - at(0, x + 1))
-        return (gx, gy)
-    }
-
     /// Calls `body` for every row `y` of `output` with the rows above, at and below `y` (border rule
     /// applied; each pointer at column `source.rect.x`), the interior columns and the edge columns.
     @inline(__always)
     private static func forEachRow(
         source: SourceRegion, output: Rect, edges: ImageEdges,
-        _ body: (_ y: Int, _ rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>, _ interior: Range<Int>, _ edgeColumns: [Int]) -> Void
+        _ body: (_ y: Int, _ rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>, _ interior: Range<Int>, _ edgeColumns: EdgeColumns) -> Void
     ) {
         let window = RowWindow(radius: 1, width: source.rect.width, border: edges.border)
-        let (interior, edgeColumns) = edges.columns(of: output, radius: 1)
+        let (interior, edgeColumnList) = edges.columns(of: output, radius: 1)
+        let edgeColumns = EdgeColumns(edgeColumnList, source: source, edges: edges)
         withExtendedLifetime(window) {
             for y in output.y..<output.maxY {
                 edges.rows(around: y, radius: 1, in: source, zeros: window.zeros, into: window.rows)
