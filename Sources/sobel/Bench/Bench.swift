@@ -91,13 +91,7 @@ extension Sobel {
                     throw CommandFailure(message: "--service needs RabbitMQ and Redis: set SOBEL_AMQP_URL and SOBEL_REDIS_URL (scripts/bench.sh --service starts private ones)", exitCode: 2)
                 }
                 let rows = try ServiceBench(broker: broker, runs: max(runs, 5)).run(photo: source, saveInputs: saveInputs)
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-                } else {
-                    print(ServiceBench.table(rows))
-                }
+                print(json ? try BenchResult.json(rows) : ServiceBench.table(rows))
                 return
             }
             var results: [BenchResult] = []
@@ -117,7 +111,7 @@ extension Sobel {
                     if !json { FileHandle.standardError.write(Data("measured \(size.width)x\(size.height) T\(threadCount)\n".utf8)) }
                 }
             }
-            print(json ? BenchResult.json(results) : BenchResult.table(results))
+            print(json ? try BenchResult.json(results) : BenchResult.table(results))
         }
 
         /// memcpy and every kernel row, interleaved over `passes` passes so that drift on a shared

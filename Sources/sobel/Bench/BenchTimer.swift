@@ -24,10 +24,11 @@ struct BenchResult: Codable {
         case sizeRatio = "size_ratio"
     }
 
-    static func json(_ results: [BenchResult]) -> String {
+    /// Bench rows as the JSON that `--json` prints: indented, keys sorted.
+    static func json<Rows: Encodable>(_ results: Rows) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try! encoder.encode(results), as: UTF8.self)
+        return String(decoding: try encoder.encode(results), as: UTF8.self)
     }
 
     static func table(_ results: [BenchResult]) -> String {
