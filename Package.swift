@@ -5,14 +5,21 @@ import PackageDescription
 // e.g. `swift build -c release -Xswiftc -target-cpu -Xswiftc znver4`. See README.md.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// Dependencies point one way: SobelCore <- SobelCodecs <- SobelService <- SobelServiceRedis / SobelServiceAMQP
+// (the adapters, beside their clients SobelRedis / SobelAMQP) and SobelWeb <- sobel. An embedded-only user of
+// SobelService links neither hiredis nor rabbitmq-c.
 let package = Package(
     name: "swift-sobel",
     products: [
         .library(name: "SobelCore", targets: ["SobelCore"]),
         .library(name: "SobelCodecs", targets: ["SobelCodecs"]),
         .library(name: "SobelService", targets: ["SobelService"]),
+        .library(name: "SobelServiceRedis", targets: ["SobelServiceRedis"]),
+        .library(name: "SobelServiceAMQP", targets: ["SobelServiceAMQP"]),
         .library(name: "SobelWeb", targets: ["SobelWeb"]),
         .executable(name: "sobel", targets: ["sobel"]),
     ],
@@ -25,29 +32,43 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        // Images, kernels, pipelines and tiling: the standard library, Foundation and Dispatch only.
         .target(name: "SobelCore", swiftSettings: swiftSettings),
+
+        // PNG and JPEG, over libpng and libjpeg(-turbo); setjmp/longjmp stay in CCodecShim.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CCodecShim", dependencies: ["CPNG", "CJPEG", "CZlib"]),
         .target(name: "SobelCodecs", dependencies: ["SobelCore", "CCodecShim", "CPNG", "CJPEG"], swiftSettings: swiftSettings),
+
+        // Server URLs and reconnect backoff, shared by the clients and the service.
+        .target(name: "SobelConnections", swiftSettings: swiftSettings),
+        // The Redis and RabbitMQ clients, over hiredis and rabbitmq-c.
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"]), .brew(["hiredis"])]),
-        .target(name: "SobelClientSupport", swiftSettings: swiftSettings),
-        .target(name: "SobelRedis", dependencies: ["CHiredis", "SobelClientSupport"], swiftSettings: swiftSettings),
+        .target(name: "SobelRedis", dependencies: ["CHiredis", "SobelConnections"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"]), .brew(["rabbitmq-c"])]),
-        .target(name: "SobelAMQP", dependencies: ["CRabbitMQ", "SobelClientSupport"], swiftSettings: swiftSettings),
+        .target(name: "SobelAMQP", dependencies: ["CRabbitMQ", "SobelConnections"], swiftSettings: swiftSettings),
+
+        // The chunked service: queue and store protocols, wire format, coordinator, worker, embedded mode.
         .target(
             name: "SobelService",
             dependencies: [
-                "SobelCore", "SobelCodecs", "SobelRedis", "SobelAMQP", "SobelClientSupport",
+                "SobelCore", "SobelCodecs", "SobelConnections",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The service's adapters to real servers.
+        .target(name: "SobelServiceRedis", dependencies: ["SobelService", "SobelRedis", "SobelConnections"], swiftSettings: swiftSettings),
+        .target(name: "SobelServiceAMQP", dependencies: ["SobelService", "SobelAMQP", "SobelConnections"], swiftSettings: swiftSettings),
+
+        // The HTTP front (Hummingbird 2).
         .target(
             name: "SobelWeb",
             dependencies: [
@@ -60,38 +81,41 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "SobelTestSupport", dependencies: ["SobelCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "sobel",
             dependencies: [
-                "SobelCore", "SobelCodecs", "SobelService", "SobelWeb", "SobelAMQP", "SobelRedis", "SobelClientSupport", "SobelTestSupport",
+                "SobelCore", "SobelCodecs", "SobelService", "SobelServiceRedis", "SobelServiceAMQP", "SobelWeb",
+                "SobelAMQP", "SobelRedis", "SobelConnections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "SobelCoreTests",
-            dependencies: ["SobelCore", "SobelCodecs", "SobelTestSupport"],
+
+        // Test support: the repository's files, seeded inputs, private servers and the built binary.
+        .target(name: "SobelTestSupport", dependencies: ["SobelCore"], path: "Tests/SobelTestSupport", swiftSettings: swiftSettings),
+        // A coordinator with its workers, embedded or over real servers, for the service and command tests.
+        .target(
+            name: "SobelServiceTestSupport",
+            dependencies: [
+                "SobelService", "SobelServiceRedis", "SobelServiceAMQP", "SobelRedis", "SobelAMQP", "SobelCodecs", "SobelCore",
+                "SobelTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SobelServiceTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "SobelCodecsTests",
-            dependencies: ["SobelCodecs", "SobelCore", "SobelTestSupport"],
-            swiftSettings: swiftSettings
-        ),
-        .target(name: "SobelTestServers", path: "Tests/SobelTestServers", swiftSettings: swiftSettings),
-        .testTarget(
-            name: "SobelRedisTests",
-            dependencies: ["SobelRedis", "SobelTestServers"],
-            swiftSettings: swiftSettings
-        ),
+        .testTarget(name: "SobelCoreTests", dependencies: ["SobelCore", "SobelCodecs", "SobelTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SobelCodecsTests", dependencies: ["SobelCodecs", "SobelCore", "SobelTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SobelRedisTests", dependencies: ["SobelRedis", "SobelConnections", "SobelTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SobelAMQPTests", dependencies: ["SobelAMQP", "SobelConnections", "SobelTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SobelServiceTests",
             dependencies: [
-                "SobelService", "SobelAMQP", "SobelRedis", "SobelCore", "SobelCodecs", "SobelTestSupport", "SobelTestServers", "sobel",
+                "SobelService", "SobelServiceRedis", "SobelServiceAMQP", "SobelCore", "SobelCodecs", "SobelConnections",
+                "SobelTestSupport", "SobelServiceTestSupport", "sobel",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -99,7 +123,8 @@ let package = Package(
         .testTarget(
             name: "SobelWebTests",
             dependencies: [
-                "SobelWeb", "SobelService", "SobelCore", "SobelCodecs", "SobelAMQP", "SobelRedis", "SobelTestSupport", "SobelTestServers", "sobel",
+                "SobelWeb", "SobelService", "SobelCore", "SobelCodecs", "SobelTestSupport", "SobelServiceTestSupport", "sobel",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -108,8 +133,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SobelCLITests",
-            dependencies: ["sobel", "SobelCore", "SobelCodecs", "SobelTestSupport", "SobelTestServers"],
+            dependencies: [
+                "sobel", "SobelCore", "SobelCodecs", "SobelService", "SobelRedis", "SobelTestSupport", "SobelServiceTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
+        // The Dockerfile, k8s/, terraform/ and docker-compose.yml, checked by real tools.
+        .testTarget(name: "DeploymentTests", dependencies: ["SobelTestSupport", "sobel"], swiftSettings: swiftSettings),
     ]
 )

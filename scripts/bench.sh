@@ -32,11 +32,9 @@ cpu=${1:-znver4}
 echo "== building: default (portable) and tuned (-target-cpu $cpu) release builds"
 swift build -c release --product sobel
 swift build -c release --product sobel --scratch-path ".build-$cpu" -Xswiftc -target-cpu -Xswiftc "$cpu"
-if [ -f ../shared/tools/sobel_anchors.py ]; then
-    echo "== anchors (OpenCV, Halide, libvips, memcpy)"
-    python3 -m pip install -q opencv-python-headless==5.0.0.93 numpy scipy scikit-image halide pyvips
-    python3 ../shared/tools/sobel_anchors.py --skip codecs,cli,slow,checks --out-dir "$out/anchors"
-fi
+echo "== anchors (OpenCV, Halide, libvips, memcpy): scripts/anchors/sobel_anchors.py"
+python3 -m pip install -q opencv-python-headless==5.0.0.93 numpy scipy scikit-image halide pyvips
+python3 scripts/anchors/sobel_anchors.py --skip codecs,cli,slow,checks --out-dir "$out/anchors"
 echo "== sobel bench, default build"
 "$(swift build -c release --show-bin-path)/sobel" bench --json > "$out/default.json"
 echo "== sobel bench, tuned build ($cpu)"

@@ -1,6 +1,6 @@
 import CRabbitMQ
 import Foundation
-import SobelClientSupport
+import SobelConnections
 
 /// One message taken from a queue, to be acknowledged or rejected by its ``deliveryTag``.
 public struct AMQPDelivery: Sendable {

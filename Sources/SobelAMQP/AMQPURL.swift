@@ -1,4 +1,4 @@
-import SobelClientSupport
+import SobelConnections
 
 /// Where a RabbitMQ broker is and how to log in: `amqp://user:password@host[:port][/vhost]`.
 ///

@@ -1,4 +1,4 @@
-import SobelCore
+public import SobelCore
 
 /// The EXIF `Orientation` tag (0x0112): how the stored pixels must be turned to stand right side up.
 public enum ExifOrientation: Int, Sendable, CaseIterable {

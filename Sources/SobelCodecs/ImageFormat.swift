@@ -1,5 +1,5 @@
-import Foundation
-import SobelCore
+public import Foundation
+public import SobelCore
 
 /// An encoded image format, detected from magic bytes, never from a file name or content type.
 public enum ImageFormat: String, Sendable, Codable, CaseIterable {

@@ -1,6 +1,6 @@
 import CCodecShim
-import Foundation
-import SobelCore
+public import Foundation
+public import SobelCore
 
 /// JPEG through libjpeg-turbo (the setjmp error path and message capture live in the C shim).
 ///

@@ -1,6 +1,6 @@
 import CCodecShim
-import Foundation
-import SobelCore
+public import Foundation
+public import SobelCore
 
 /// PNG through libpng's full API (the setjmp error path lives in the C shim).
 ///

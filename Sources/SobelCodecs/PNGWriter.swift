@@ -1,6 +1,6 @@
 import CCodecShim
 import Dispatch
-import SobelCore
+public import SobelCore
 import Synchronization
 
 /// One full-width strip of a PNG's IDAT stream, filtered and deflated on its own: raw deflate data ending

@@ -1,5 +1,5 @@
-import Foundation
-import SobelCore
+public import Foundation
+public import SobelCore
 
 /// Binary Netpbm: PGM (`P5`, gray) and PPM (`P6`, RGB), 8- or 16-bit. 16-bit samples keep their high byte.
 public enum PNM {

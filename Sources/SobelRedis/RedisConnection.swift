@@ -1,6 +1,6 @@
 import CHiredis
 import Foundation
-import SobelClientSupport
+import SobelConnections
 import Synchronization
 
 /// A synchronous connection to one Redis server through hiredis.

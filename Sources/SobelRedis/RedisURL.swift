@@ -1,4 +1,4 @@
-import SobelClientSupport
+import SobelConnections
 
 /// Where a Redis server is and how to log in: `redis://[[user]:password@]host[:port][/database]`.
 ///

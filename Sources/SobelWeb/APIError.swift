@@ -1,7 +1,8 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import SobelCodecs
 import SobelCore
+import Logging
 
 /// An error answered as JSON `{"error": code, "message": sentence}` with its HTTP status.
 public struct APIError: HTTPResponseError, Sendable {
@@ -18,12 +19,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body = try encoder.encode(["error": code, "message": message])
-        var fields = headers
-        fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        try json(["error": code, "message": message], status: status, headers: headers)
     }
 
     /// The API error for anything a handler throws: codec refusals become 413/415/400, an over-long

@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 /// The app's request context. Upload limits are global settings, applied by the controllers from
 /// ``WebSettings``, not by the context.

@@ -1,7 +1,7 @@
-import Hummingbird
-import Logging
-import Prometheus
-import SobelService
+public import Hummingbird
+public import Logging
+public import Prometheus
+public import SobelService
 
 /// Builds the web app over a coordinator.
 /// - Parameters:
@@ -34,7 +34,7 @@ public func buildRouter(coordinator: Coordinator, isEmbedded: Bool, settings: We
     router.add(middleware: APIErrorMiddleware())
     HealthController(coordinator: coordinator, isEmbedded: isEmbedded).addRoutes(to: router)
     if let metrics {
-        MetricsController(registry: metrics, refresh: { await coordinator.refreshGauges() }).addRoutes(to: router)
+        MetricsController(registry: metrics, refresh: { _ = try? await blocking { coordinator.refreshGauges() } }).addRoutes(to: router)
     }
     PageController().addRoutes(to: router)
     let api = router.group("api/v1")

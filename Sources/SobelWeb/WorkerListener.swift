@@ -1,7 +1,7 @@
-import Hummingbird
-import Logging
-import Prometheus
-import SobelService
+public import Hummingbird
+public import Logging
+public import Prometheus
+public import SobelService
 
 /// The small HTTP listener of `sobel work --metrics-port`: `/metrics` for Prometheus and `/healthz` for
 /// liveness probes.

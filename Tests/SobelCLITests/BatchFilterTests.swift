@@ -1,11 +1,12 @@
 import Foundation
 import SobelCodecs
 import SobelCore
+import SobelTestSupport
 import Testing
 
 /// `sobel filter` over folders, run as a real process on a folder of mixed fixtures.
 @Suite struct BatchFilterTests {
-    static let fixtures = SobelProcess.repositoryRoot.appendingPathComponent("Fixtures")
+    static let fixtures = Repository.root.appendingPathComponent("Fixtures")
 
     /// a.png b.jpg c.pgm sub/d.png sub/deeper/e.jpg (good), broken.png truncated.jpg (bad),
     /// notes.txt .hidden.png sub/.DS_Store (skipped).

@@ -1,6 +1,7 @@
 import Foundation
 import SobelCodecs
 import SobelCore
+import SobelTestSupport
 import Testing
 
 /// `sobel filter`, run as a real process.
@@ -8,7 +9,7 @@ import Testing
     static let photoPath = "Fixtures/photos/photo-1001x701.ppm"
 
     func photo() throws -> Image {
-        try PNM.decode(Array(Data(contentsOf: SobelProcess.repositoryRoot.appendingPathComponent(Self.photoPath))))
+        try PNM.decode(Array(Data(contentsOf: Repository.root.appendingPathComponent(Self.photoPath))))
     }
 
     func decodeOutput(_ url: URL) throws -> Image {
@@ -69,7 +70,7 @@ import Testing
     @Test func badInputsExit1WithOneLineNamingTheFile() throws {
         let folder = try SobelProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let photo = try Data(contentsOf: SobelProcess.repositoryRoot.appendingPathComponent(Self.photoPath))
+        let photo = try Data(contentsOf: Repository.root.appendingPathComponent(Self.photoPath))
         let cases: [(String, Data?, String)] = [
             ("missing.ppm", nil, "no such file"),
             ("text.ppm", Data("hello, not an image".utf8), "not an image"),

@@ -1,11 +1,12 @@
 import Foundation
 import SobelCodecs
 import SobelCore
+import SobelTestSupport
 import Testing
 
 /// `sobel filter` with PNG and JPEG files, as a real process.
 @Suite struct FilterFormatsTests {
-    static let fixtures = SobelProcess.repositoryRoot.appendingPathComponent("Fixtures")
+    static let fixtures = Repository.root.appendingPathComponent("Fixtures")
 
     func bytes(_ path: String) throws -> [UInt8] { try Array(Data(contentsOf: Self.fixtures.appendingPathComponent(path))) }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SobelTestSupport
 import Testing
 
 /// Bad settings of `sobel serve` and `sobel work` are usage errors (status 2) naming the setting.

@@ -3,6 +3,7 @@ import Foundation
 import SobelCodecs
 import SobelTestSupport
 import Testing
+import SobelCore
 
 /// Corrupt variants of the fixtures: each either decodes or throws a `CodecError`, within a time
 /// limit that the harness enforces per file (a decode still running at the limit is a failure).

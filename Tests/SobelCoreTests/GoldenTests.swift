@@ -1,6 +1,7 @@
 import SobelCore
 import SobelTestSupport
 import Testing
+import Foundation
 
 /// Every operation, bit for bit against OpenCV 5.0's outputs (Fixtures/golden, made by generate.py).
 @Suite struct GoldenTests {

@@ -1,6 +1,6 @@
 import Foundation
 import SobelRedis
-import SobelTestServers
+import SobelTestSupport
 import Testing
 
 /// The hiredis client against a real, private redis-server.

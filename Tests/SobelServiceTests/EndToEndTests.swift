@@ -3,6 +3,7 @@ import SobelCodecs
 import SobelCore
 import SobelService
 import SobelTestSupport
+import SobelServiceTestSupport
 import Testing
 
 /// Whole jobs through the coordinator and workers equal SobelCore on the whole image, bit for bit,

@@ -3,8 +3,8 @@ import SobelAMQP
 import SobelCodecs
 import SobelCore
 import SobelService
-import SobelTestServers
 import SobelTestSupport
+import SobelServiceTestSupport
 import Testing
 
 /// Jobs survive dying workers, poison messages and missing workers: each completes bit-exact or fails

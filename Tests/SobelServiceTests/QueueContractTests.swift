@@ -1,5 +1,7 @@
 import Foundation
 import SobelService
+import SobelTestSupport
+import SobelServiceTestSupport
 import Testing
 
 /// Every ``JobQueue`` behaves the same: the in-memory queue of the embedded mode and RabbitMQ.

@@ -1,8 +1,10 @@
 import Foundation
 import SobelCore
 import SobelService
-import SobelTestServers
+import SobelTestSupport
+import SobelServiceTestSupport
 import Testing
+import SobelConnections
 
 /// Stopping and restarting RabbitMQ or Redis in the middle of a job: the job completes (bit-exact) or
 /// fails with a reason within its deadline, and later jobs succeed without restarting anything.

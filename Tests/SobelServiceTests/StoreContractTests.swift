@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 import SobelService
+import SobelTestSupport
+import SobelServiceTestSupport
 import Testing
 
 /// Every ``TileStore`` behaves the same: the in-memory store of the embedded mode and Redis.

@@ -1,7 +1,6 @@
 import Foundation
 import SobelCodecs
 import SobelCore
-import SobelTestServers
 import SobelTestSupport
 import Testing
 
@@ -27,7 +26,7 @@ import Testing
         defer { kill(server.processIdentifier, SIGKILL) }
         Loopback.waitUntilAnswering(port: port)
 
-        let (status, text) = try Tool.run(["python3", TestServer.repositoryRoot.appendingPathComponent("Tests/Browser/upload_test.py").path,
+        let (status, text) = try Tool.run(["python3", Repository.root.appendingPathComponent("Tests/Browser/upload_test.py").path,
                                            "http://127.0.0.1:\(port)/", upload.path, downloaded.path, folder.appendingPathComponent("page.png").path])
         #expect(status == 0, "the browser test (chromium, chromium-driver and selenium come from scripts/test.sh): \(text)")
         #expect(text.contains("OK:"))

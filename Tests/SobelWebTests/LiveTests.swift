@@ -2,12 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import SobelAMQP
 import SobelCodecs
 import SobelCore
-import SobelRedis
 import SobelService
-import SobelTestServers
+import SobelServiceTestSupport
 import SobelTestSupport
 import SobelWeb
 import Testing
@@ -16,17 +14,8 @@ import Testing
 /// concurrent uploads, and refusing an over-limit upload before reading it all.
 @Suite struct LiveTests {
     @Test func anUploadThroughRealServersIsBitExact() async throws {
-        let queueName = "web.\(UUID().uuidString)", prefix = "web:\(UUID().uuidString)"
-        let amqp = try SharedServers.amqpURL(), redis = try SharedServers.redisURL()
-        let coordinator = Coordinator(queue: try RabbitMQJobQueue(url: AMQPURL(amqp), name: queueName),
-                                      store: try RedisTileStore(url: RedisURL(redis), prefix: prefix),
-                                      settings: ServiceSettings(deadline: .seconds(60)), logger: RouterTests.quiet)
-        let workers = try (0..<2).map { index in
-            try WorkerProcess(["--amqp-url", amqp, "--redis-url", redis, "--queue", queueName, "--key-prefix", prefix,
-                               "--concurrency", "1", "--id", "web-\(index)"])
-        }
-        defer { workers.forEach { $0.signal(SIGKILL) } }
-        let app = buildApplication(coordinator: coordinator, isEmbedded: false, settings: WebSettings(port: 0), logger: RouterTests.quiet)
+        let harness = try ServiceHarness(.servers, workers: 2, deadline: .seconds(60))
+        let app = buildApplication(coordinator: harness.coordinator, isEmbedded: false, settings: WebSettings(port: 0), logger: RouterTests.quiet)
         try await app.test(.live) { client in
             try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/api/v1/jobs?wait=true&magnitude=classic", method: .post, headers: [.contentType: "image/png"],

@@ -5,7 +5,7 @@ import Prometheus
 import SobelCodecs
 import SobelCore
 @testable import SobelService
-import SobelTestServers
+import SobelTestSupport
 import SobelWeb
 import Testing
 
@@ -146,7 +146,7 @@ import Testing
         }
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = Repository.root
 
     static func matches(of pattern: String, in text: String) -> Set<String> {
         let regex = try! NSRegularExpression(pattern: pattern)

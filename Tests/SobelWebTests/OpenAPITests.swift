@@ -1,11 +1,10 @@
 import Foundation
-import SobelTestServers
+import SobelTestSupport
 import Testing
 
 /// `docs/openapi.yaml` is a valid OpenAPI 3.1 document and covers every route the router serves.
 @Suite struct OpenAPITests {
-    static let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/openapi.yaml")
+    static let spec = Repository.url("docs/openapi.yaml")
 
     @Test func theSpecValidates() throws {
         let (status, text) = try Tool.run(["python3", "-m", "openapi_spec_validator", Self.spec.path])

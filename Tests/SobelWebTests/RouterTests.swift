@@ -34,7 +34,7 @@ import Testing
     static let png = try! ImageCodec.encode(photo, options: .png(.default))
 
     static func json(_ response: TestResponse) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+        try #require(try JSONSerialization.jsonObject(with: Data(Array(buffer: response.body))) as? [String: Any])
     }
 
     @Test func healthAndReadiness() async throws {

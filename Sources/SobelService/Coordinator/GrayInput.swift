@@ -2,8 +2,8 @@ import Foundation
 import SobelCore
 
 /// A job's gray input as the decoder delivers it: bands of rows arrive top to bottom on the submitting
-/// thread, while the publishing thread cuts and publishes every chunk whose rows are all there. So workers start
-/// on the first chunks while the rest of the upload is still being decoded.
+/// thread, while the job's publisher cuts and publishes every chunk whose rows are all there. So workers
+/// start on the first chunks while the rest of the upload is still being decoded.
 final class GrayInput: @unchecked Sendable {
     let width: Int
     let height: Int
@@ -12,8 +12,10 @@ final class GrayInput: @unchecked Sendable {
     private var bands: [Image] = []
     private var bandRows = 0
     private var rowsReady = 0
-    /// How decoding ended: its duration, or the codec's error.
-    let decoding = Completion<Duration>()
+    /// When the last band arrived, once the whole input is there.
+    private var completedAt: ContinuousClock.Instant?
+    /// Why decoding stopped half-way, if it did.
+    private var failure: InputFailure?
 
     init(width: Int, height: Int) {
         (self.width, self.height) = (width, height)
@@ -31,22 +33,43 @@ final class GrayInput: @unchecked Sendable {
         }
     }
 
+    /// Every row has arrived.
+    func finish() {
+        condition.withLock {
+            completedAt = ContinuousClock.now
+            condition.broadcast()
+        }
+    }
+
     /// Decoding failed: waiters stop waiting and give up.
     func fail(_ error: any Error) {
-        decoding.fail(InputFailure(underlying: error))
-        condition.withLock { condition.broadcast() }
+        condition.withLock {
+            failure = InputFailure(underlying: error)
+            condition.broadcast()
+        }
     }
 
     /// Blocks until at least `rows` rows are there, decoding failed, or `deadline` passes.
     /// - Returns: The rows there now, or `nil` at the deadline.
     /// - Throws: ``InputFailure`` when decoding failed.
     func waitForRows(_ rows: Int, until deadline: Date) throws -> Int? {
+        try wait(until: deadline) { rowsReady >= rows ? rowsReady : nil }
+    }
+
+    /// Blocks until the whole input is there, decoding failed, or `deadline` passes.
+    /// - Returns: When the last band arrived, or `nil` at the deadline.
+    /// - Throws: ``InputFailure`` when decoding failed.
+    func waitUntilComplete(until deadline: Date) throws -> ContinuousClock.Instant? {
+        try wait(until: deadline) { completedAt }
+    }
+
+    private func wait<T>(until deadline: Date, for value: () -> T?) throws -> T? {
         try condition.withLock {
-            while rowsReady < rows {
-                if let failure = decoding.error { throw failure }
+            while true {
+                if let value = value() { return value }
+                if let failure { throw failure }
                 guard condition.wait(until: deadline) else { return nil }
             }
-            return rowsReady
         }
     }
 

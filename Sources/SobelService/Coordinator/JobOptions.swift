@@ -1,5 +1,5 @@
-import SobelCodecs
-import SobelCore
+public import SobelCodecs
+public import SobelCore
 
 /// What a job asks for: the pipeline, the output encoding and, optionally, the tile shape.
 public struct JobOptions: Sendable {

@@ -1,4 +1,4 @@
-import CoreMetrics
+public import CoreMetrics
 
 /// The service's metrics, recorded through swift-metrics (exported by `sobel serve` and `sobel work` in the
 /// Prometheus text format). Names and labels follow Prometheus conventions, and every label has a fixed,

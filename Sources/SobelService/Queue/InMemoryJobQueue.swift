@@ -1,4 +1,5 @@
 import Foundation
+import SobelConnections
 
 /// The embedded mode's queue: an in-process FIFO with acknowledgements, prefetch limits, redelivery
 /// of unsettled messages when a consumer closes, and a dead-letter list. Nothing survives the process.

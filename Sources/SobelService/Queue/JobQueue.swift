@@ -27,12 +27,12 @@ public struct Delivery: Sendable {
     /// Whether the queue delivered this message before, to a consumer that did not acknowledge it.
     public let redelivered: Bool
     /// The queue's handle for the delivery.
-    let tag: UInt64
+    package let tag: UInt64
     /// Which connection of the consumer delivered it; settling a delivery of a lost connection is a no-op,
     /// because the queue has already taken it back.
-    let generation: Int
+    package let generation: Int
 
-    init(body: [UInt8], redelivered: Bool, tag: UInt64, generation: Int = 0) {
+    package init(body: [UInt8], redelivered: Bool, tag: UInt64, generation: Int = 0) {
         (self.body, self.redelivered, self.tag, self.generation) = (body, redelivered, tag, generation)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SobelConnections
 
 /// The embedded mode's store: dictionaries behind a lock, with a condition for blocking event waits
 /// and lazy expiry after the time to live.
@@ -117,7 +118,11 @@ public final class InMemoryTileStore: TileStore, @unchecked Sendable {
     }
 
     public func heartbeat(_ beat: WorkerHeartbeat) throws {
-        condition.withLock { beats[beat.id] = beat }
+        let oldest = Date.nowMs - Int64(WorkerHeartbeat.timeToLive.milliseconds)
+        condition.withLock {
+            beats[beat.id] = beat
+            beats = beats.filter { $0.value.lastSeenMs >= oldest }
+        }
     }
 
     public func workers(seenWithin maxAge: Duration) throws -> [WorkerHeartbeat] {

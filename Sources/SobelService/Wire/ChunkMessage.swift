@@ -1,6 +1,6 @@
 import ExtrasBase64
 import Foundation
-import SobelCore
+public import SobelCore
 
 /// The metadata of a chunk: everything a worker needs besides the pixels. Wire format v1,
 /// documented in `docs/wire-format.md`.
@@ -82,19 +82,19 @@ public struct ChunkMessage: Sendable {
             throw WireError.header("the JSON header is invalid (\(error))")
         }
         guard header.version == ChunkHeader.currentVersion else {
-            throw WireError.invalid(header.job, "wire format version \(header.version) is not supported (this worker reads \(ChunkHeader.currentVersion))")
+            throw WireError.invalid(header.job, tile: header.tile, "wire format version \(header.version) is not supported (this worker reads \(ChunkHeader.currentVersion))")
         }
         do {
             pixels = try Base64.decode(bytes: bytes[(newline + 1)...])
         } catch {
-            throw WireError.invalid(header.job, "the pixels are not valid base64 (\(error))")
+            throw WireError.invalid(header.job, tile: header.tile, "the pixels are not valid base64 (\(error))")
         }
         let expected = header.input.area * header.format.channels
         guard header.input.width > 0, header.input.height > 0, pixels.count == expected else {
-            throw WireError.invalid(header.job, "the chunk carries \(pixels.count) bytes; input \(header.input) in \(header.format.rawValue) needs \(expected)")
+            throw WireError.invalid(header.job, tile: header.tile, "the chunk carries \(pixels.count) bytes; input \(header.input) in \(header.format.rawValue) needs \(expected)")
         }
         guard (0..<max(header.tiles, 0)).contains(header.tile) else {
-            throw WireError.invalid(header.job, "tile \(header.tile) is outside 0..<\(header.tiles)")
+            throw WireError.invalid(header.job, tile: header.tile, "tile \(header.tile) is outside 0..<\(header.tiles)")
         }
     }
 
@@ -118,19 +118,25 @@ public struct ChunkMessage: Sendable {
 public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The header could not be read, so the job is unknown.
     case header(String)
-    /// The header names a job, but the message is unusable.
-    case invalid(JobID, String)
+    /// The header names a job and a tile, but the message is unusable.
+    case invalid(JobID, tile: Int, String)
 
     /// The job the message belongs to, when known.
     public var job: JobID? {
-        if case .invalid(let job, _) = self { return job }
+        if case .invalid(let job, _, _) = self { return job }
+        return nil
+    }
+
+    /// The tile the message carries, when known.
+    public var tile: Int? {
+        if case .invalid(_, let tile, _) = self { return tile }
         return nil
     }
 
     public var description: String {
         switch self {
         case .header(let detail): "unreadable chunk: \(detail)"
-        case .invalid(_, let detail): "invalid chunk: \(detail)"
+        case .invalid(_, _, let detail): "invalid chunk: \(detail)"
         }
     }
 }

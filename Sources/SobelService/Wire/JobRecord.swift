@@ -39,8 +39,17 @@ public struct StageTimings: Codable, Hashable, Sendable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case decode, plan, publish, queueWait = "queue_wait", compute, store, assemble, encode, total
+    }
+
+    /// Reads timings as the wire format defines them: every field is optional, and a missing one is 0 (a
+    /// record written before a stage finished, or by another implementation, has fewer).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func value(_ key: CodingKeys) throws -> Double { try container.decodeIfPresent(Double.self, forKey: key) ?? 0 }
+        (decode, plan, publish, queueWait, compute) = (try value(.decode), try value(.plan), try value(.publish), try value(.queueWait), try value(.compute))
+        (store, assemble, encode, total) = (try value(.store), try value(.assemble), try value(.encode), try value(.total))
     }
 }
 
@@ -79,6 +88,24 @@ public struct JobRecord: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, status, tilesDone = "tiles_done", tilesTotal = "tiles_total", width, height, pipeline,
              outputFormat = "output_format", createdMs = "created_ms", deadlineMs = "deadline_ms", error, timings
+    }
+
+    /// Reads a record as the wire format defines it: `error` absent, `null` or `""` all mean no error, and
+    /// `timings` may be absent or partial.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(JobID.self, forKey: .id)
+        status = try container.decode(JobStatus.self, forKey: .status)
+        tilesDone = try container.decode(Int.self, forKey: .tilesDone)
+        tilesTotal = try container.decode(Int.self, forKey: .tilesTotal)
+        width = try container.decode(Int.self, forKey: .width)
+        height = try container.decode(Int.self, forKey: .height)
+        pipeline = try container.decode(String.self, forKey: .pipeline)
+        outputFormat = try container.decode(String.self, forKey: .outputFormat)
+        createdMs = try container.decode(Int64.self, forKey: .createdMs)
+        deadlineMs = try container.decode(Int64.self, forKey: .deadlineMs)
+        error = try container.decodeIfPresent(String.self, forKey: .error).flatMap { $0.isEmpty ? nil : $0 }
+        timings = try container.decodeIfPresent(StageTimings.self, forKey: .timings) ?? StageTimings()
     }
 }
 
@@ -152,9 +179,16 @@ public struct WorkerHeartbeat: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey { case id, host, tilesDone = "tiles_done", lastSeenMs = "last_seen_ms" }
+
+    /// How long a worker that stopped beating stays listed in the store: every beat removes the entries
+    /// older than this.
+    public static let timeToLive = Duration.seconds(60)
+
+    /// How recent a beat must be for its worker to count as alive (five missed beats at the default interval).
+    public static let liveWithin = Duration.seconds(10)
 }
 
 extension Date {
     /// Milliseconds since 1970, the wire format's clock.
-    static var nowMs: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    package static var nowMs: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// The embedded mode: an in-memory queue and store with in-process workers, so that `sobel serve`
 /// (and the library) need no RabbitMQ or Redis.

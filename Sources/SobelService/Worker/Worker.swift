@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import SobelClientSupport
+public import Logging
+import SobelConnections
 import SobelCore
 import Synchronization
 
@@ -142,7 +142,8 @@ public final class Worker: Sendable {
         do {
             message = try ChunkMessage(decoding: delivery.body)
         } catch {
-            reject(delivery, from: consumer, job: (error as? WireError)?.job, tile: nil, reason: "\(error)")
+            let wire = error as? WireError
+            reject(delivery, from: consumer, job: wire?.job, tile: wire?.tile, reason: "\(error)")
             return
         }
         let header = message.header

@@ -19,15 +19,9 @@ struct HealthController {
     /// `GET /readyz`: 200 when RabbitMQ and Redis answer (or in the embedded mode), else 503 naming what failed.
     @Sendable func ready(request: Request, context: AppRequestContext) async throws -> Response {
         if isEmbedded { return try json(["status": "ready", "mode": "embedded"], status: .ok) }
-        do {
-            _ = try await blocking { [coordinator] in try coordinator.queue.depth() }
-        } catch {
-            return try json(["status": "not ready", "mode": "rabbitmq+redis", "failed": "rabbitmq: \(error)"], status: .serviceUnavailable)
-        }
-        do {
-            _ = try await blocking { [coordinator] in try coordinator.store.workers(seenWithin: .seconds(10)) }
-        } catch {
-            return try json(["status": "not ready", "mode": "rabbitmq+redis", "failed": "redis: \(error)"], status: .serviceUnavailable)
+        if let failure = try await blocking({ [coordinator] in coordinator.unreachableDependency() }) {
+            let server = failure.dependency == .queue ? "rabbitmq" : "redis"
+            return try json(["status": "not ready", "mode": "rabbitmq+redis", "failed": "\(server): \(failure.message)"], status: .serviceUnavailable)
         }
         return try json(["status": "ready", "mode": "rabbitmq+redis"], status: .ok)
     }
@@ -41,9 +35,9 @@ struct WorkersController {
         group.get(use: list)
     }
 
-    /// The workers seen in the last 10 seconds.
+    /// The workers alive now.
     @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
-        let workers = try await blocking { [coordinator] in try coordinator.store.workers(seenWithin: .seconds(10)) }
+        let workers = try await blocking { [coordinator] in try coordinator.liveWorkers() }
         return try json(["workers": workers], status: .ok)
     }
 }

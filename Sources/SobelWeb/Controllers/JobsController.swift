@@ -26,7 +26,7 @@ struct JobsController {
                            "send the image as the body with Content-Type image/png, image/jpeg or image/x-portable-anymap, or as the 'image' field of multipart/form-data")
         }
         _ = try JobQuery(fields)  // bad query options are refused before the upload is read
-        let depth = try await blocking { [coordinator] in try coordinator.queue.depth() }
+        let depth = try await blocking { [coordinator] in try coordinator.queueDepth() }
         guard depth <= settings.maxQueueDepth else {
             throw APIError(.serviceUnavailable, "busy", "the queue holds \(depth) chunks, over its limit of \(settings.maxQueueDepth); try again shortly",
                            headers: [.retryAfter: "5"])
@@ -96,12 +96,4 @@ struct JobsController {
         guard let text = context.parameters.get("id"), let id = JobID(text) else { throw unknownJob }
         return id
     }
-}
-
-/// A JSON response of an encodable value.
-func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    let body = try encoder.encode(value)
-    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
 }

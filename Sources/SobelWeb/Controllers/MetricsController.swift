@@ -1,5 +1,5 @@
 import Hummingbird
-import Prometheus
+public import Prometheus
 import SobelService
 
 /// `GET /metrics`: the process's metrics in the Prometheus text format.
@@ -30,15 +30,5 @@ extension PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = ServiceMetrics.stageBuckets
         return factory
-    }
-}
-
-extension Coordinator {
-    /// Reads the queue and store and sets the service-wide gauges; a part that does not answer keeps its last value.
-    func refreshGauges() async {
-        _ = try? await blocking { [self] in
-            metrics.setServiceGauges(queueDepth: try queue.depth(), deadLetters: try queue.deadLetterDepth(),
-                                     workers: try store.workers(seenWithin: .seconds(10)).count, runningJobs: runningJobs)
-        }
     }
 }

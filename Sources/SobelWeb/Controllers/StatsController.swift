@@ -26,13 +26,11 @@ struct StatsController {
 
     /// The service's counters; `tiles_per_second` is the mean over the last full minute.
     @Sendable func stats(request: Request, context: AppRequestContext) async throws -> Response {
-        let stats = try await blocking { [coordinator] in
-            let counts = try coordinator.store.statistics()
-            return Stats(queueDepth: try coordinator.queue.depth(), deadLetters: try coordinator.queue.deadLetterDepth(),
-                         jobs: .init(accepted: counts.jobsAccepted, unfinished: counts.jobsUnfinished, done: counts.jobsDone, failed: counts.jobsFailed),
-                         workers: try coordinator.store.workers(seenWithin: .seconds(10)).count,
-                         tilesPerSecond: Double(counts.tilesLastMinute) / 60)
-        }
-        return try json(stats, status: .ok)
+        let statistics = try await blocking { [coordinator] in try coordinator.statistics() }
+        let jobs = statistics.jobs
+        return try json(Stats(queueDepth: statistics.queueDepth, deadLetters: statistics.deadLetters,
+                              jobs: .init(accepted: jobs.jobsAccepted, unfinished: jobs.jobsUnfinished, done: jobs.jobsDone, failed: jobs.jobsFailed),
+                              workers: statistics.liveWorkers, tilesPerSecond: statistics.tilesPerSecond),
+                        status: .ok)
     }
 }

@@ -1,5 +1,4 @@
 import SobelCore
-import SobelTestSupport
 
 /// Benchmark inputs made of real photo content: 512×512 crops of a photo, randomly placed and
 /// flipped, plus seeded noise (σ≈2, like sensor noise) so no two tiles repeat exactly.
@@ -12,7 +11,7 @@ enum PhotoMosaic {
     ///   - seed: Makes the layout and noise repeatable.
     /// - Returns: The RGB mosaic.
     static func rgb(from photo: Image, width: Int, height: Int, seed: UInt64 = 20261122) throws -> Image {
-        var random = SeededGenerator(seed: seed)
+        var random = MosaicRandom(state: seed)
         var canvas = try Image(width: width, height: height, format: .rgb8)
         let tile = min(512, photo.width, photo.height)
         canvas.withUnsafeMutableRows { out, outStride in
@@ -41,3 +40,15 @@ enum PhotoMosaic {
     }
 }
 
+
+/// The mosaic's repeatable source of randomness (xorshift64*), so that every run measures the same pixels.
+private struct MosaicRandom {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 0x2545_F491_4F6C_DD1D
+    }
+}

@@ -1,9 +1,11 @@
 import Foundation
 import Logging
-import SobelClientSupport
+import SobelConnections
 import SobelCodecs
 import SobelCore
 import SobelService
+import SobelServiceAMQP
+import SobelServiceRedis
 
 /// `sobel bench --service`: whole jobs through the coordinator — with real RabbitMQ and Redis and two
 /// `sobel work` processes, and in the embedded mode — next to what `sobel filter` does in-process

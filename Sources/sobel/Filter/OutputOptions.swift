@@ -1,5 +1,5 @@
-import ArgumentParser
-import SobelCodecs
+public import ArgumentParser
+public import SobelCodecs
 
 /// How `filter` writes its outputs: the format (from `--format` or the file's extension) and its settings.
 struct OutputOptions: ParsableArguments {

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import SobelCore
 
 /// The pipeline flags shared by every command that filters images.

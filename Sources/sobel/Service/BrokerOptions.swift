@@ -3,6 +3,8 @@ import Foundation
 import SobelAMQP
 import SobelRedis
 import SobelService
+import SobelServiceAMQP
+import SobelServiceRedis
 
 /// Where RabbitMQ and Redis are: flags, or else `SOBEL_*` environment variables. Credentials come only
 /// from these URLs; there are no defaults.

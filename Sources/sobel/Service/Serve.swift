@@ -6,6 +6,11 @@ import Prometheus
 import SobelCodecs
 import SobelService
 import SobelWeb
+import SobelServiceAMQP
+import SobelServiceRedis
+import UnixSignals
+import SobelConnections
+import Hummingbird
 
 extension Sobel {
     /// `sobel serve`: the coordinator with its JSON API — embedded, or over RabbitMQ and Redis.

@@ -5,6 +5,9 @@ import Metrics
 import Prometheus
 import SobelService
 import SobelWeb
+import SobelServiceAMQP
+import Hummingbird
+import SobelServiceRedis
 
 extension Sobel {
     /// `sobel work`: a stateless worker that renders chunks from RabbitMQ into tiles in Redis.

@@ -1,10 +1,10 @@
 import Foundation
-import SobelTestServers
+import SobelTestSupport
 import Testing
 
 /// The Dockerfile passes hadolint and cannot drift from the README's install steps.
 @Suite struct DockerfileTests {
-    static let root = SobelProcess.repositoryRoot
+    static let root = Repository.root
 
     static func text(_ path: String) throws -> String {
         try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)

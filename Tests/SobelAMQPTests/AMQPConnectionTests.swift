@@ -1,6 +1,6 @@
 import Foundation
 import SobelAMQP
-import SobelTestServers
+import SobelTestSupport
 import Testing
 
 /// The rabbitmq-c client against the real broker: logins, URLs, refusals.

@@ -1,5 +1,5 @@
 import Foundation
-import SobelTestServers
+import SobelTestSupport
 import Testing
 
 /// The deployment files: k8s/ against the Kubernetes schemas and checkov, terraform/ parsed and checked by
@@ -15,8 +15,8 @@ import Testing
     static func check(_ script: String) throws -> (status: Int32, output: String) {
         #expect(FileManager.default.isExecutableFile(atPath: python),
                 "the deployment checkers' Python is missing: run scripts/test.sh, which installs checkov, kubernetes-validate and python-hcl2")
-        return try Tool.run([python, SobelProcess.repositoryRoot.appendingPathComponent("scripts/ops/\(script)").path,
-                             SobelProcess.repositoryRoot.path])
+        return try Tool.run([python, Repository.root.appendingPathComponent("scripts/ops/\(script)").path,
+                             Repository.root.path])
     }
 
     @Test func kubernetesManifestsValidateAndPassCheckov() throws {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// TCP on 127.0.0.1 for tests: free ports, readiness checks and raw client sockets.
 public enum Loopback {

@@ -1,17 +1,19 @@
-import Foundation
+public import Foundation
+import SobelServiceAMQP
 import SobelAMQP
+import SobelServiceRedis
 import SobelRedis
-import SobelService
-import SobelTestServers
-import Testing
+public import SobelService
+public import SobelTestSupport
+public import Testing
 
 /// The queue implementations that must pass the queue contract.
-enum QueueKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum QueueKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory, rabbitMQ
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
     /// A fresh, empty queue with a name of its own.
-    func make() throws -> any JobQueue {
+    public func make() throws -> any JobQueue {
         switch self {
         case .memory: InMemoryJobQueue()
         case .rabbitMQ: try RabbitMQJobQueue(url: AMQPURL(SharedServers.amqpURL()), name: "test.\(UUID().uuidString)")
@@ -20,12 +22,12 @@ enum QueueKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 /// The store implementations that must pass the store contract.
-enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory, redis
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
     /// A fresh store with a key namespace of its own.
-    func make(timeToLive: Duration = .seconds(600)) throws -> any TileStore {
+    public func make(timeToLive: Duration = .seconds(600)) throws -> any TileStore {
         switch self {
         case .memory: InMemoryTileStore(timeToLive: timeToLive)
         case .redis: try RedisTileStore(url: RedisURL(SharedServers.redisURL()), prefix: "test:\(UUID().uuidString)", timeToLive: timeToLive)
@@ -35,15 +37,8 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
 extension JobRecord {
     /// A record for store tests.
-    static func sample(_ id: JobID = JobID(), status: JobStatus = .running, tiles: Int = 4) -> JobRecord {
+    public static func sample(_ id: JobID = JobID(), status: JobStatus = .running, tiles: Int = 4) -> JobRecord {
         JobRecord(id: id, status: status, tilesDone: 0, tilesTotal: tiles, width: 8, height: 8, pipeline: "gray,sobel:l2",
                   outputFormat: "png", createdMs: 1, deadlineMs: Int64.max / 2, error: nil, timings: StageTimings())
     }
-}
-
-/// Measures how long `body` takes.
-func timed<R>(_ body: () throws -> R) rethrows -> (R, Duration) {
-    let start = ContinuousClock.now
-    let result = try body()
-    return (result, ContinuousClock.now - start)
 }

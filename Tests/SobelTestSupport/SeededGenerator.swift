@@ -1,4 +1,4 @@
-import SobelCore
+public import SobelCore
 
 /// A small, fast, seeded random generator (SplitMix64), so that test inputs and benchmark
 /// mosaics are the same on every run and failures reproduce.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The built `sobel` executable, found next to the test bundle in the build folder.
 public enum SobelBinary {

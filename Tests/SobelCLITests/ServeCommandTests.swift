@@ -1,7 +1,6 @@
 import Foundation
 import SobelCodecs
 import SobelCore
-import SobelTestServers
 import SobelTestSupport
 import Testing
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A private redis-server or rabbitmq-server, run through `scripts/lib/test-servers.sh` (the same script
 /// that `scripts/test.sh` uses for the suite's shared servers). It can be stopped and started again
@@ -9,10 +9,6 @@ public final class TestServer: @unchecked Sendable {
     /// The URL with the made-up password, e.g. `redis://:…@127.0.0.1:PORT/0`.
     public private(set) var url = ""
     private let folder: String
-
-    /// The repository's root, found from this source file.
-    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Starts a server of `kind`.
     /// - Parameter kind: `redis` or `rabbitmq`.
@@ -51,7 +47,7 @@ public final class TestServer: @unchecked Sendable {
     fileprivate static func script(_ arguments: [String]) -> (Int32, String) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("sobel-test-servers-\(UUID().uuidString).log").path
         defer { unlink(log) }
-        let words = ["/bin/bash", repositoryRoot.appendingPathComponent("scripts/lib/test-servers.sh").path] + arguments
+        let words = ["/bin/bash", Repository.root.appendingPathComponent("scripts/lib/test-servers.sh").path] + arguments
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var actions = posix_spawn_file_actions_t()

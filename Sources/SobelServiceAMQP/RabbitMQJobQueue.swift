@@ -1,5 +1,6 @@
-import SobelAMQP
-import SobelClientSupport
+public import SobelAMQP
+import SobelConnections
+public import SobelService
 import Synchronization
 
 /// The chunk queue on RabbitMQ: a durable queue of persistent messages whose rejected messages go to a

@@ -1,5 +1,7 @@
 import Foundation
-import SobelRedis
+import SobelConnections
+public import SobelRedis
+public import SobelService
 import Synchronization
 
 /// The store on Redis. Keys are namespaced by ``prefix`` and job (see `docs/wire-format.md`); every
@@ -128,21 +130,36 @@ public final class RedisTileStore: TileStore, Sendable {
         try withConnection { try $0.send(["GET", key(job, ":result")]).bytes }
     }
 
+    /// Records the beat, removes the entries of workers silent for longer than ``WorkerHeartbeat/timeToLive``
+    /// (an entry that cannot be read counts as silent), and lets the whole hash expire that long after the
+    /// last beat.
+    private static let heartbeatScript = """
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        local entries = redis.call('HGETALL', KEYS[1])
+        for i = 1, #entries, 2 do
+          local ok, beat = pcall(cjson.decode, entries[i + 1])
+          if not ok or type(beat) ~= 'table' or type(beat['last_seen_ms']) ~= 'number' or beat['last_seen_ms'] < tonumber(ARGV[3]) then
+            redis.call('HDEL', KEYS[1], entries[i])
+          end
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        return 1
+        """
+
     public func heartbeat(_ beat: WorkerHeartbeat) throws {
         let json = try Self.encoder.encode(beat)
-        try withConnection { try $0.send(["HSET", .text("\(prefix):workers"), .text(beat.id), .bytes(Array(json))]) }
+        let lifetime = Int64(WorkerHeartbeat.timeToLive.milliseconds)
+        try withConnection {
+            try $0.send(["EVAL", .text(Self.heartbeatScript), "1", .text("\(prefix):workers"), .text(beat.id), .bytes(Array(json)),
+                         .text(String(Date.nowMs - lifetime)), .text(String(lifetime))])
+        }
     }
 
     public func workers(seenWithin maxAge: Duration) throws -> [WorkerHeartbeat] {
         let reply = try withConnection { try $0.send(["HVALS", .text("\(prefix):workers")]) }
         guard case .array(let values) = reply else { return [] }
-        let oldest = Date.nowMs - Int64(maxAge.seconds * 1000)
+        let oldest = Date.nowMs - Int64(maxAge.milliseconds)
         let beats = values.compactMap { $0.bytes.flatMap { try? Self.decoder.decode(WorkerHeartbeat.self, from: Data($0)) } }
-        let forgotten = Date.nowMs - 3_600_000
-        let stale = beats.filter { $0.lastSeenMs < forgotten }
-        if !stale.isEmpty {  // workers gone for an hour: forget them
-            _ = try? withConnection { try $0.send([.text("HDEL"), .text("\(prefix):workers")] + stale.map { .text($0.id) }) }
-        }
         return beats.filter { $0.lastSeenMs >= oldest }.sorted { $0.id < $1.id }
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import SobelCore
 import SobelRedis
 import SobelService
-import SobelTestServers
 import SobelTestSupport
+import SobelServiceTestSupport
 import Testing
 
 /// `sobel work` as an operator runs it.

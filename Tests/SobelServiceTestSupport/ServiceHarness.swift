@@ -1,28 +1,30 @@
-import Foundation
+public import Foundation
 import Logging
+import SobelServiceAMQP
 import SobelAMQP
 import SobelCodecs
-import SobelCore
+public import SobelCore
+import SobelServiceRedis
 import SobelRedis
-import SobelService
-import SobelTestServers
-import Testing
+public import SobelService
+public import SobelTestSupport
+public import Testing
 
 /// Where a test's jobs run: the embedded mode, or real RabbitMQ and Redis with `sobel work` processes.
-enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case embedded, servers
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 }
 
 /// A coordinator and its workers for one test, with a queue and key namespace of its own.
-final class ServiceHarness {
-    let coordinator: Coordinator
-    private(set) var workers: [WorkerProcess] = []
+public final class ServiceHarness {
+    public let coordinator: Coordinator
+    public private(set) var workers: [WorkerProcess] = []
     private let embedded: EmbeddedService?
-    let amqpURL: String?
-    let redisURL: String?
-    let queueName: String
-    let keyPrefix: String
+    public let amqpURL: String?
+    public let redisURL: String?
+    public let queueName: String
+    public let keyPrefix: String
 
     /// - Parameters:
     ///   - backend: Where the jobs run.
@@ -31,7 +33,7 @@ final class ServiceHarness {
     ///   - deadline: The job deadline.
     ///   - amqpURL: A broker of the test's own, else the shared one.
     ///   - redisURL: A Redis of the test's own, else the shared one.
-    init(_ backend: Backend, workers: Int = 2, prefetch: Int = 2, deadline: Duration = .seconds(60),
+    public init(_ backend: Backend, workers: Int = 2, prefetch: Int = 2, deadline: Duration = .seconds(60),
          amqpURL: String? = nil, redisURL: String? = nil) throws {
         queueName = "test.\(UUID().uuidString)"
         keyPrefix = "test:\(UUID().uuidString)"
@@ -63,27 +65,27 @@ final class ServiceHarness {
     }
 
     /// The `sobel work` arguments that reach this harness's queue and store.
-    func workerArguments(id: String, prefetch: Int = 2) -> [String] {
+    public func workerArguments(id: String, prefetch: Int = 2) -> [String] {
         ["--amqp-url", amqpURL!, "--redis-url", redisURL!, "--queue", queueName, "--key-prefix", keyPrefix,
          "--concurrency", "1", "--prefetch", String(prefetch), "--id", id]
     }
 
     /// Runs a job to its end.
     /// - Returns: The final record and, when done, the decoded result.
-    func run(_ image: Image, _ options: JobOptions, wait: Duration = .seconds(90)) throws -> (JobRecord, Image?) {
+    public func run(_ image: Image, _ options: JobOptions, wait: Duration = .seconds(90)) throws -> (JobRecord, Image?) {
         let id = try coordinator.submit(image, options: options)
         return try outcome(of: id, wait: wait)
     }
 
     /// Waits for a submitted job and decodes its result.
-    func outcome(of id: JobID, wait: Duration = .seconds(90)) throws -> (JobRecord, Image?) {
+    public func outcome(of id: JobID, wait: Duration = .seconds(90)) throws -> (JobRecord, Image?) {
         let record = try #require(try coordinator.wait(for: id, timeout: wait))
         guard case .done(let bytes, _) = try coordinator.result(id) else { return (record, nil) }
         return (record, try ImageCodec.decode(bytes))
     }
 
     /// The log of every worker process, for failure messages.
-    var workerLogs: String { workers.map(\.output).joined(separator: "\n---\n") }
+    public var workerLogs: String { workers.map(\.output).joined(separator: "\n---\n") }
 
     deinit {
         embedded?.stop()

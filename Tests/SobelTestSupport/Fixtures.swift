@@ -1,13 +1,10 @@
-import Foundation
-import SobelCore
+public import Foundation
+public import SobelCore
 
-/// The repository's `Fixtures/` folder and the digests its goldens use. Shared by the test targets
-/// and `sobel bench`; not part of any product.
+/// The repository's `Fixtures/` folder and the digests its goldens use.
 public enum Fixtures {
-    /// `Fixtures/`, found from this source file's path.
-    public static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
+    /// `Fixtures/`.
+    public static let root = Repository.url("Fixtures")
 
     /// The bytes of a file under `Fixtures/`.
     /// - Parameter path: A path relative to `Fixtures/`.

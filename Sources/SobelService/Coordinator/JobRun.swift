@@ -1,0 +1,214 @@
+import Dispatch
+import Foundation
+import Logging
+import SobelConnections
+import SobelCore
+import Synchronization
+
+/// One job on its way, from its first decoded rows to its stored result or failure.
+///
+/// It owns everything the job needs while it runs: the input as it decodes, the publisher of its chunks,
+/// the assembly of the output image, and the result encoder that deflates strips of that image while
+/// later tiles arrive (so the output's memory lives as long as the run). Its record changes status in one
+/// place, ``transition(to:error:)``, in the documented order: `queued` until every chunk is out, then
+/// `running`, then `done` or `failed`.
+final class JobRun: @unchecked Sendable {
+    let id: JobID
+    /// The upload's gray rows, filled by the submitting thread.
+    let input: GrayInput
+    private let coordinator: Coordinator
+    private let plan: TilePlan
+    private let options: JobOptions
+    private let acceptedAt: ContinuousClock.Instant
+    private let deadlineMs: Int64
+    private let publisher: ChunkPublisher
+    private let encoder: ResultEncoder
+    private let record: Mutex<JobRecord>
+    /// Touched only by the job's thread.
+    private var assembly: Assembly
+    private let logger: Logger
+
+    /// The longest single wait for a tile before checking that the publisher and the store are still well.
+    static let storeCheckInterval = Duration.seconds(5)
+
+    /// Plans nothing and publishes nothing yet: ``run()`` does.
+    init(coordinator: Coordinator, record: JobRecord, plan: TilePlan, options: JobOptions, acceptedAt: ContinuousClock.Instant) throws {
+        (self.coordinator, self.plan, self.options, self.acceptedAt) = (coordinator, plan, options, acceptedAt)
+        (id, deadlineMs) = (record.id, record.deadlineMs)
+        self.record = Mutex(record)
+        input = GrayInput(width: record.width, height: record.height)
+        assembly = try Assembly(width: record.width, height: record.height, tiles: plan.count)
+        publisher = ChunkPublisher(queue: coordinator.queue, job: record.id, plan: plan, input: input, pipeline: options.pipeline,
+                                   deadlineMs: record.deadlineMs)
+        encoder = ResultEncoder(plan: plan, options: options.output)
+        var logger = coordinator.logger
+        logger[metadataKey: "job"] = "\(record.id)"
+        self.logger = logger
+    }
+
+    private var store: any TileStore { coordinator.store }
+    private var metrics: ServiceMetrics { coordinator.metrics }
+    private var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
+
+    /// Runs the job to its end and records the outcome; never throws. Call on the job's own thread.
+    func run() {
+        do {
+            let resultBytes = try produceResult()
+            transition(to: .done)
+            logger.info("job done", metadata: ["tiles": "\(plan.count)", "ms": "\(Int(record.withLock { $0.timings.total }))"])
+            try? store.countJob(.done)
+            try? store.deleteTiles(job: id, count: plan.count)
+            metrics.jobDone(resultBytes: resultBytes)
+            metrics.record(.total, ContinuousClock.now - acceptedAt)
+        } catch let failure as InputFailure {
+            // The submitter reports the codec error; nobody was given this job's id.
+            transition(to: .failed, error: "the upload could not be decoded: \(failure.underlying)")
+        } catch {
+            let reason = (error as? JobFailure)?.reason ?? .internalError
+            logger.warning("job failed: \(error)", metadata: ["reason": "\(reason.rawValue)"])
+            transition(to: .failed, error: "\(error)")
+            try? store.countJob(.failed)
+            metrics.jobFailed(reason)
+        }
+    }
+
+    /// Moves the record to `status` and saves it; a final status is never left. The final record is saved
+    /// with retries while the store is away (up to a few seconds past the deadline).
+    private func transition(to status: JobStatus, error: String? = nil) {
+        record.withLock { record in
+            guard !record.status.isFinal else { return }
+            record.status = status
+            record.error = error
+            if status == .done {
+                record.tilesDone = plan.count
+                record.timings.total = (ContinuousClock.now - acceptedAt).milliseconds
+            }
+            guard status.isFinal else {
+                try? store.saveRecord(record)
+                return
+            }
+            var backoff = Backoff(window: .seconds(max(5, Double(deadlineMs - Date.nowMs) / 1000 + 5)))
+            while (try? store.saveRecord(record)) == nil {
+                guard backoff.sleep() else { return }
+            }
+        }
+    }
+
+    /// Publishes, collects, encodes and stores the result.
+    /// - Returns: The size of the encoded result.
+    private func produceResult() throws -> Int {
+        let publishing = publisher.start { [self] in transition(to: .running) }
+        defer { publishing.wait() }
+        defer { encoder.waitForStrips() }
+        try collect()
+
+        let publishTime = try publisher.outcome.wait(until: deadline) ?? .zero
+        metrics.record(.publish, publishTime)
+        let decodeTime = try awaitCompleteInput() - acceptedAt
+        record.withLock { record in
+            record.timings.publish = publishTime.milliseconds
+            record.timings.decode = decodeTime.milliseconds
+            record.timings.queueWait = assembly.meanQueueWait
+            record.timings.compute = assembly.computeTotal
+            record.timings.store = assembly.meanStore
+            record.timings.assemble = assembly.assembleTotal.milliseconds
+        }
+        metrics.record(.assemble, assembly.assembleTotal)
+
+        let bytes: [UInt8]
+        do {
+            let (encoded, time) = try encoder.finish(output: assembly.output, threads: ProcessInfo.processInfo.activeProcessorCount)
+            bytes = encoded
+            record.withLock { $0.timings.encode = time.milliseconds }
+            metrics.record(.encode, time)
+        } catch {
+            throw JobFailure(.encode, "could not encode the result: \(error)")
+        }
+        do {
+            try store.saveResult(bytes, job: id)
+        } catch {
+            throw JobFailure(.store, "could not store the result: \(error)")
+        }
+        return bytes.count
+    }
+
+    private func awaitCompleteInput() throws -> ContinuousClock.Instant {
+        guard let completed = try input.waitUntilComplete(until: deadline) else {
+            throw JobFailure(.deadline, "the deadline passed while the upload was being decoded")
+        }
+        return completed
+    }
+
+    /// Blocks on the job's events until every tile is assembled, the job fails, or its deadline passes. A
+    /// failure of the publisher is seen at the next event or check, at most ``storeCheckInterval`` later.
+    private func collect() throws {
+        while !assembly.isComplete {
+            if let error = publisher.outcome.error { throw error }
+            let remaining = Duration.milliseconds(deadlineMs - Date.nowMs)
+            guard remaining > .zero else { throw deadlineFailure() }
+            do {
+                switch try store.nextEvent(job: id, timeout: min(remaining, Self.storeCheckInterval)) {
+                case nil:
+                    // No tile for a while: make sure the store still has the job (a store restarted without
+                    // persistence loses it, and workers then discard its chunks), then block again.
+                    try recoverStore()
+                case .failed(let tile, let reason)?:
+                    throw JobFailure(.tileFailed, tile.map { "tile \($0) failed: \(reason)" } ?? reason)
+                case .stored(let report)?:
+                    try assemble(report)
+                }
+            } catch let failure as any JobEndingError {
+                throw failure
+            } catch {
+                logger.warning("the store failed while waiting for tiles: \(error); reconnecting")
+                try recoverStore()
+            }
+        }
+    }
+
+    /// Copies a stored tile into the output, once; a tile announced but gone from the store goes out again.
+    private func assemble(_ report: TileReport) throws {
+        guard (0..<plan.count).contains(report.tile), !assembly.received.contains(report.tile) else { return }
+        guard let bytes = try store.tile(job: id, index: report.tile) else {
+            logger.warning("tile \(report.tile) was announced but is gone from the store; publishing it again")
+            try publisher.publish([report.tile])
+            return
+        }
+        try assembly.add(bytes, tile: plan.tile(at: report.tile), report: report, publishedMs: publisher.publishedMs(of: report.tile)) {
+            encoder.assembled(report.tile, base: $0, stride: $1)
+        }
+    }
+
+    /// Waits (with backoff, within the deadline) for the store to answer again. If it lost the job
+    /// (a restart without persistence), records the job again and, once every chunk has gone out,
+    /// republishes every tile not yet received.
+    private func recoverStore() throws {
+        var backoff = Backoff(window: .milliseconds(max(0, deadlineMs - Date.nowMs)))
+        while true {
+            do {
+                if try store.record(id) == nil {
+                    try store.saveRecord(record.withLock { $0 })
+                    guard try publisher.outcome.wait(until: deadline) != nil else { throw deadlineFailure() }
+                    let missing = (0..<plan.count).filter { !assembly.received.contains($0) }
+                    logger.warning("the store lost the job; publishing its \(missing.count) missing tiles again")
+                    try publisher.publish(missing)
+                }
+                return
+            } catch let failure as any JobEndingError {
+                throw failure
+            } catch {
+                guard backoff.sleep() else { throw JobFailure(.store, "the store was unreachable until the deadline: \(error)") }
+            }
+        }
+    }
+
+    private func deadlineFailure() -> JobFailure {
+        let seconds = Int(coordinator.settings.deadline.seconds)
+        let received = assembly.received.count
+        if received == 0 {
+            let waiting = (try? coordinator.queue.depth()).map { ", \($0) chunks still waiting in the queue" } ?? ""
+            return JobFailure(.deadline, "the job passed its deadline of \(seconds) s with no tile done\(waiting): are any workers running (sobel work)?")
+        }
+        return JobFailure(.deadline, "the job passed its deadline of \(seconds) s with \(received) of \(plan.count) tiles done")
+    }
+}
