@@ -8,7 +8,7 @@ struct Sobel: AsyncParsableCommand {
         commandName: "sobel",
         abstract: "Exact, fast Sobel edge detection.",
         version: "0.1.0",
-        subcommands: [Filter.self, Serve.self, Work.self, Bench.self]
+        subcommands: [Filter.self, Serve.self, Work.self, Bench.self, Settings.self]
     )
 
     /// Runs the command line; usage errors exit 2, failures exit 1 with one line on stderr.

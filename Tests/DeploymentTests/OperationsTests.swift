@@ -15,13 +15,16 @@ import Testing
     static func check(_ script: String) throws -> (status: Int32, output: String) {
         #expect(FileManager.default.isExecutableFile(atPath: python),
                 "the deployment checkers' Python is missing: run scripts/test.sh, which installs checkov, kubernetes-validate and python-hcl2")
-        return try Tool.run([python, Repository.root.appendingPathComponent("scripts/ops/\(script)").path,
-                             Repository.root.path])
+        // The settings every deployment file may set come from `sobel settings --json` of the built binary.
+        return try Tool.run(["SOBEL_BINARY=\(SobelBinary.url.path)", python, Repository.url("scripts/ops/\(script)").path, Repository.root.path])
     }
 
     @Test func kubernetesManifestsValidateAndPassCheckov() throws {
         let (status, output) = try Self.check("check_k8s.py")
         #expect(status == 0, "\(output)")
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl") {
+            #expect(output.contains("rendered by kubectl kustomize"), "\(output)")
+        }
         for overlay in ["k8s/base", "k8s/overlays/gke", "k8s/overlays/hpa-fallback"] {
             #expect(output.contains("\(overlay): "), "\(overlay) is rendered and checked: \(output)")
         }

@@ -25,6 +25,8 @@ public final class ServiceHarness {
     public let redisURL: String?
     public let queueName: String
     public let keyPrefix: String
+    /// What the coordinator (and embedded workers) logged at warning level and above.
+    public let log = LogCapture()
 
     /// - Parameters:
     ///   - backend: Where the jobs run.
@@ -38,8 +40,7 @@ public final class ServiceHarness {
         queueName = "test.\(UUID().uuidString)"
         keyPrefix = "test:\(UUID().uuidString)"
         let settings = ServiceSettings(deadline: deadline)
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        let logger = log.logger(level: .warning)
         switch backend {
         case .embedded:
             (self.amqpURL, self.redisURL) = (nil, nil)

@@ -20,11 +20,13 @@ public enum SobelProcess {
     /// - Parameters:
     ///   - arguments: The command line after `sobel`.
     ///   - stdin: Bytes for its standard input; it is closed after them.
+    ///   - environment: Variables to set on top of the test's own.
     /// - Returns: The exit status and both outputs.
-    public static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+    public static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = Repository.root
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Checks k8s/: renders the base and every overlay (the subset of kustomize the manifests use), validates
+"""Checks k8s/: renders the base and every overlay with `kubectl kustomize` (or, where kubectl is missing, with
+the subset of kustomize the manifests use, below), validates
 every rendered object against the Kubernetes schemas with kubernetes-validate (strict, pinned version),
 checks the custom resources and the settings that must agree across files, and runs checkov on k8s/.
 
@@ -8,6 +9,7 @@ Usage: check_k8s.py REPO        (run with the ops tools' Python; exits 1 naming 
 import copy
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,12 +52,24 @@ def json_patch(obj, operations):
 
 
 def render(directory):
-    """The objects `kubectl kustomize directory` would print, for the features used here."""
+    """The objects `kubectl kustomize directory` prints: kubectl's own rendering when it is installed."""
+    if shutil.which("kubectl"):
+        built = subprocess.run(["kubectl", "kustomize", str(directory)], capture_output=True, text=True)
+        if built.returncode != 0:
+            problem(f"{directory}: kubectl kustomize failed: {built.stderr.strip()}")
+            return []
+        return [doc for doc in yaml.safe_load_all(built.stdout) if doc]
+    return render_subset(directory)
+
+
+def render_subset(directory):
+    """What `kubectl kustomize directory` would print, for the features these manifests use: for machines
+    without kubectl (Debian ships none with kustomize v5)."""
     kustomization = yaml.safe_load((directory / "kustomization.yaml").read_text())
     objects = []
     for resource in kustomization.get("resources", []):
         path = (directory / resource).resolve()
-        objects += render(path) if path.is_dir() else load_all(path)
+        objects += render_subset(path) if path.is_dir() else load_all(path)
     for patch in kustomization.get("patches", []):
         body = yaml.safe_load(patch["patch"]) if "patch" in patch else yaml.safe_load((directory / patch["path"]).read_text())
         targets = [o for o in objects if matches(patch.get("target", {}), o)]
@@ -174,6 +188,7 @@ def check_rendered(name, objects, repo):
 
 def main(repo):
     k8s = repo / "k8s"
+    print("rendered by " + ("kubectl kustomize" if shutil.which("kubectl") else "the built-in kustomize subset (no kubectl on PATH)"))
     for directory in sorted(p.parent for p in k8s.rglob("kustomization.yaml")):
         name = str(directory.relative_to(repo))
         objects = render(directory)

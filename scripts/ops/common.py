@@ -1,7 +1,7 @@
 """What the deployment checkers share: collecting problems and running checkov."""
 import json
+import os
 import pathlib
-import re
 import subprocess
 import sys
 
@@ -13,8 +13,13 @@ def problem(text):
 
 
 def known_settings(repo):
-    """The SOBEL_* variables sobel reads: every such string literal in Sources/."""
-    return {name for path in (repo / "Sources").rglob("*.swift") for name in re.findall(r'"(SOBEL_[A-Z_]+)"', path.read_text())}
+    """The SOBEL_* variables sobel reads, from its own list: `sobel settings --json` of the binary in $SOBEL_BINARY,
+    else of the debug build."""
+    binary = os.environ.get("SOBEL_BINARY") or str(repo / ".build" / "debug" / "sobel")
+    listed = subprocess.run([binary, "settings", "--json"], capture_output=True, text=True)
+    if listed.returncode != 0:
+        raise SystemExit(f"{binary} settings --json failed (build sobel first): {listed.stderr}")
+    return {row["variable"] for row in json.loads(listed.stdout)}
 
 
 def check_settings(where, names, repo):

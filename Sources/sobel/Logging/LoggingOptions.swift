@@ -7,20 +7,18 @@ struct LoggingOptions: ParsableArguments {
         case text, json
     }
 
-    @Option(name: .customLong("log-format"), help: ArgumentHelp(
-        "text, or json for one JSON object per line (default: $SOBEL_LOG_FORMAT, or text).", valueName: "format"))
+    @Option(name: .customLong(Setting.logFormat.flag), help: Setting.logFormat.help(valueName: "format"))
     var format: Format?
 
-    @Option(name: .customLong("log-level"), help: ArgumentHelp(
-        "trace, debug, info, notice, warning, error or critical (default: $SOBEL_LOG_LEVEL, or info).", valueName: "level"))
+    @Option(name: .customLong(Setting.logLevel.flag), help: Setting.logLevel.help(valueName: "level"))
     var level: String?
 
     func resolved() throws -> (Format, Logger.Level) {
-        let formatText = format?.rawValue ?? Environment.value("SOBEL_LOG_FORMAT") ?? "text"
+        let formatText = Setting.logFormat.text(format?.rawValue)!
         guard let format = Format(rawValue: formatText) else {
             throw ValidationError("log format '\(formatText)' is not one of: text, json")
         }
-        let levelText = level ?? Environment.value("SOBEL_LOG_LEVEL") ?? "info"
+        let levelText = Setting.logLevel.text(level)!
         guard let level = Logger.Level(rawValue: levelText) else {
             throw ValidationError("log level '\(levelText)' is not one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -9,34 +9,30 @@ import SobelServiceRedis
 /// Where RabbitMQ and Redis are: flags, or else `SOBEL_*` environment variables. Credentials come only
 /// from these URLs; there are no defaults.
 struct BrokerOptions: ParsableArguments {
-    @Option(name: .customLong("amqp-url"), help: ArgumentHelp(
-        "RabbitMQ, as amqp://USER:PASSWORD@HOST:PORT/VHOST (default: $SOBEL_AMQP_URL).", valueName: "url"))
+    @Option(name: .customLong(Setting.amqpURL.flag), help: Setting.amqpURL.help(valueName: "url"))
     var amqpURL: String?
 
-    @Option(name: .customLong("redis-url"), help: ArgumentHelp(
-        "Redis, as redis://[:PASSWORD@]HOST:PORT/DB (default: $SOBEL_REDIS_URL).", valueName: "url"))
+    @Option(name: .customLong(Setting.redisURL.flag), help: Setting.redisURL.help(valueName: "url"))
     var redisURL: String?
 
-    @Option(help: ArgumentHelp("The chunk queue's name (default: $SOBEL_QUEUE, or sobel.chunks).", valueName: "name"))
+    @Option(name: .customLong(Setting.queue.flag), help: Setting.queue.help(valueName: "name"))
     var queue: String?
 
-    @Option(name: .customLong("key-prefix"), help: ArgumentHelp("The Redis key namespace (default: $SOBEL_KEY_PREFIX, or sobel:v1).", valueName: "prefix"))
+    @Option(name: .customLong(Setting.keyPrefix.flag), help: Setting.keyPrefix.help(valueName: "prefix"))
     var keyPrefix: String?
 
-    @Option(name: .customLong("retention"), help: ArgumentHelp(
-        "Seconds job records, tiles and results are kept after their last change (default: $SOBEL_RETENTION_SECONDS, or 3600).",
-        valueName: "s"))
+    @Option(name: .customLong(Setting.retentionSeconds.flag), help: Setting.retentionSeconds.help(valueName: "s"))
     var retentionSeconds: Int?
 
-    var resolvedAMQPURL: String? { amqpURL ?? Environment.value("SOBEL_AMQP_URL") }
-    var resolvedRedisURL: String? { redisURL ?? Environment.value("SOBEL_REDIS_URL") }
-    var resolvedQueue: String { queue ?? Environment.value("SOBEL_QUEUE") ?? "sobel.chunks" }
-    var resolvedKeyPrefix: String { keyPrefix ?? Environment.value("SOBEL_KEY_PREFIX") ?? "sobel:v1" }
+    var resolvedAMQPURL: String? { Setting.amqpURL.text(amqpURL) }
+    var resolvedRedisURL: String? { Setting.redisURL.text(redisURL) }
+    var resolvedQueue: String { Setting.queue.text(queue)! }
+    var resolvedKeyPrefix: String { Setting.keyPrefix.text(keyPrefix)! }
 
     /// How long job data is kept: results must outlive the time users take to download them, and every
     /// kept result costs store memory (docs/scaling.md).
     func retention() throws -> Duration {
-        .seconds(try Environment.integer(retentionSeconds, "SOBEL_RETENTION_SECONDS", default: 3600))
+        .seconds(try Setting.retentionSeconds.integer(retentionSeconds)!)
     }
 
     /// Whether neither broker is configured: the embedded mode.
@@ -64,21 +60,5 @@ struct BrokerOptions: ParsableArguments {
         } catch {
             throw CommandFailure(message: "\(error)")
         }
-    }
-}
-
-/// `SOBEL_*` settings from the environment; empty values count as unset.
-enum Environment {
-    static func value(_ name: String) -> String? {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
-        return value
-    }
-
-    /// An integer setting: the flag's value, else the variable's, else `fallback`.
-    static func integer(_ flag: Int?, _ name: String, default fallback: Int) throws -> Int {
-        if let flag { return flag }
-        guard let text = value(name) else { return fallback }
-        guard let number = Int(text) else { throw ValidationError("\(name)='\(text)' is not a whole number") }
-        return number
     }
 }

@@ -34,40 +34,38 @@ extension Sobel {
         @OptionGroup var broker: BrokerOptions
         @OptionGroup var logging: LoggingOptions
 
-        @Option(help: ArgumentHelp("The address to listen on (default: $SOBEL_HOST, or 127.0.0.1).", valueName: "host"))
+        @Option(name: .customLong(Setting.host.flag), help: Setting.host.help(valueName: "host"))
         var host: String?
 
-        @Option(help: ArgumentHelp("The port (default: $SOBEL_PORT, or 8080).", valueName: "port"))
+        @Option(name: .customLong(Setting.port.flag), help: Setting.port.help(valueName: "port"))
         var port: Int?
 
         @Option(help: ArgumentHelp("In-process workers in the embedded mode (default: one per core).", valueName: "n"))
         var workers: Int?
 
-        @Option(name: .customLong("max-upload-mb"), help: ArgumentHelp("The largest upload (default: $SOBEL_MAX_UPLOAD_MB, or 64).", valueName: "MiB"))
+        @Option(name: .customLong(Setting.maxUploadMB.flag), help: Setting.maxUploadMB.help(valueName: "MiB"))
         var maxUploadMB: Int?
 
-        @Option(name: .customLong("max-megapixels"), help: ArgumentHelp("The largest image (default: $SOBEL_MAX_MEGAPIXELS, or 100).", valueName: "MP"))
+        @Option(name: .customLong(Setting.maxMegapixels.flag), help: Setting.maxMegapixels.help(valueName: "MP"))
         var maxMegapixels: Int?
 
-        @Option(name: .customLong("deadline"), help: ArgumentHelp("Seconds a job may take (default: $SOBEL_DEADLINE_SECONDS, or 120).", valueName: "s"))
+        @Option(name: .customLong(Setting.deadlineSeconds.flag), help: Setting.deadlineSeconds.help(valueName: "s"))
         var deadlineSeconds: Int?
 
-        @Option(name: .customLong("max-queue"), help: ArgumentHelp("Queued chunks beyond which uploads get 503 (default: $SOBEL_MAX_QUEUE, or 10000).", valueName: "n"))
+        @Option(name: .customLong(Setting.maxQueue.flag), help: Setting.maxQueue.help(valueName: "n"))
         var maxQueue: Int?
 
-        @Option(name: .customLong("api-token"), help: ArgumentHelp(
-            "Require 'Authorization: Bearer TOKEN' on /api/ (default: $SOBEL_API_TOKEN; prefer the variable, command lines are visible to other users).",
-            valueName: "token"))
+        @Option(name: .customLong(Setting.apiToken.flag), help: Setting.apiToken.help(valueName: "token"))
         var apiToken: String?
 
         func settings() throws -> (WebSettings, ServiceSettings) {
-            let megapixels = try Environment.integer(maxMegapixels, "SOBEL_MAX_MEGAPIXELS", default: 100)
-            let uploadMB = try Environment.integer(maxUploadMB, "SOBEL_MAX_UPLOAD_MB", default: 64)
-            let deadline = try Environment.integer(deadlineSeconds, "SOBEL_DEADLINE_SECONDS", default: 120)
+            let megapixels = try Setting.maxMegapixels.integer(maxMegapixels)!
+            let uploadMB = try Setting.maxUploadMB.integer(maxUploadMB)!
+            let deadline = try Setting.deadlineSeconds.integer(deadlineSeconds)!
             let web = WebSettings(
-                host: host ?? Environment.value("SOBEL_HOST") ?? "127.0.0.1", port: try Environment.integer(port, "SOBEL_PORT", default: 8080),
-                maxUploadBytes: uploadMB << 20, maxQueueDepth: try Environment.integer(maxQueue, "SOBEL_MAX_QUEUE", default: 10_000),
-                apiToken: apiToken ?? Environment.value("SOBEL_API_TOKEN"))
+                host: Setting.host.text(host)!, port: try Setting.port.integer(port)!,
+                maxUploadBytes: uploadMB << 20, maxQueueDepth: try Setting.maxQueue.integer(maxQueue)!,
+                apiToken: Setting.apiToken.text(apiToken))
             let service = ServiceSettings(deadline: .seconds(deadline),
                                           decodeLimits: DecodeLimits(maxPixels: megapixels * 1_000_000, maxBytes: uploadMB << 20))
             return (web, service)

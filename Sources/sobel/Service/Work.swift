@@ -30,33 +30,31 @@ extension Sobel {
         @OptionGroup var broker: BrokerOptions
         @OptionGroup var logging: LoggingOptions
 
-        @Option(help: ArgumentHelp("Chunks rendered at once (default: $SOBEL_CONCURRENCY, or one per core).", valueName: "n"))
+        @Option(name: .customLong(Setting.concurrency.flag), help: Setting.concurrency.help(valueName: "n"))
         var concurrency: Int?
 
-        @Option(help: ArgumentHelp("Unacknowledged chunks each consumer holds (default: $SOBEL_PREFETCH, or 2).", valueName: "n"))
+        @Option(name: .customLong(Setting.prefetch.flag), help: Setting.prefetch.help(valueName: "n"))
         var prefetch: Int?
 
         @Option(help: ArgumentHelp("The worker's id in heartbeats and logs (default: host name and a random suffix).", valueName: "id"))
         var id: String?
 
-        @Option(name: .customLong("metrics-port"), help: ArgumentHelp(
-            "Serve GET /metrics and GET /healthz on this port (default: $SOBEL_METRICS_PORT, or none).", valueName: "port"))
+        @Option(name: .customLong(Setting.metricsPort.flag), help: Setting.metricsPort.help(valueName: "port"))
         var metricsPort: Int?
 
-        @Option(name: .customLong("metrics-host"), help: ArgumentHelp(
-            "The address of the metrics listener (default: $SOBEL_METRICS_HOST, or 127.0.0.1).", valueName: "host"))
+        @Option(name: .customLong(Setting.metricsHost.flag), help: Setting.metricsHost.help(valueName: "host"))
         var metricsHost: String?
 
         /// The metrics listener's port, or `nil` for none.
         func resolvedMetricsPort() throws -> Int? {
-            let port = try Environment.integer(metricsPort, "SOBEL_METRICS_PORT", default: 0)
+            let port = try (Setting.metricsPort.integer(metricsPort) ?? 0)
             return port == 0 ? nil : port
         }
 
         func validate() throws {
             if let port = try resolvedMetricsPort(), !(1...65535).contains(port) { throw ValidationError("--metrics-port must be from 1 to 65535") }
-            if try Environment.integer(concurrency, "SOBEL_CONCURRENCY", default: 1) < 1 { throw ValidationError("--concurrency must be at least 1") }
-            if try Environment.integer(prefetch, "SOBEL_PREFETCH", default: 1) < 1 { throw ValidationError("--prefetch must be at least 1") }
+            if try (Setting.concurrency.integer(concurrency) ?? 1) < 1 { throw ValidationError("--concurrency must be at least 1") }
+            if try Setting.prefetch.integer(prefetch)! < 1 { throw ValidationError("--prefetch must be at least 1") }
             if broker.isEmbedded {
                 throw ValidationError("sobel work needs RabbitMQ and Redis: set SOBEL_AMQP_URL and SOBEL_REDIS_URL (or --amqp-url and --redis-url). In the embedded mode, sobel serve runs its own workers.")
             }
@@ -68,8 +66,8 @@ extension Sobel {
             MetricsSystem.bootstrap(PrometheusMetricsFactory.sobel(registry: registry))
             let settings = WorkerSettings(
                 id: id ?? WorkerSettings.defaultID(),
-                concurrency: try Environment.integer(concurrency, "SOBEL_CONCURRENCY", default: ProcessInfo.processInfo.activeProcessorCount),
-                prefetch: try Environment.integer(prefetch, "SOBEL_PREFETCH", default: 2))
+                concurrency: try Setting.concurrency.integer(concurrency) ?? ProcessInfo.processInfo.activeProcessorCount,
+                prefetch: try Setting.prefetch.integer(prefetch)!)
             let (queue, store) = try broker.connect()
             let logger = Logger(label: "sobel.worker")
             let worker = Worker(queue: queue, store: store, settings: settings, logger: logger)
@@ -80,7 +78,7 @@ extension Sobel {
             // Logged once signals are handled: a supervisor that sees this line may stop the worker cleanly.
             logger.info("sobel work \(settings.id): queue \(queue.name) on \(queue.url), store \(store.url) prefix \(store.prefix), concurrency \(settings.concurrency), prefetch \(settings.prefetch)")
             let listener = try resolvedMetricsPort().map { port in
-                let host = metricsHost ?? Environment.value("SOBEL_METRICS_HOST") ?? "127.0.0.1"
+                let host = Setting.metricsHost.text(metricsHost)!
                 logger.info("metrics on http://\(host):\(port)/metrics, health on /healthz")
                 let app = buildWorkerListener(worker: worker, registry: registry, host: host, port: port)
                 return Task { try await app.runService(gracefulShutdownSignals: []) }
