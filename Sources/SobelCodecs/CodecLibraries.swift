@@ -1,5 +1,5 @@
-import CJPEG
-import CPNG
+internal import CJPEG
+internal import CPNG
 
 /// The C libraries behind the codecs, for bug reports and next to benchmark figures.
 public enum CodecLibraries {

@@ -1,4 +1,4 @@
-import CCodecShim
+internal import CCodecShim
 
 extension CodecError {
     /// The error for a failed C shim call, with the library's own message.

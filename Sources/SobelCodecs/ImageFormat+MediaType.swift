@@ -1,4 +1,3 @@
-import SobelCodecs
 
 extension EncodeOptions {
     /// The format these options write.

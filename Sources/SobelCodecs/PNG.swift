@@ -1,4 +1,4 @@
-import CCodecShim
+internal import CCodecShim
 public import Foundation
 public import SobelCore
 

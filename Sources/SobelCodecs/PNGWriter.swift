@@ -1,4 +1,4 @@
-import CCodecShim
+internal import CCodecShim
 import Dispatch
 public import SobelCore
 import Synchronization

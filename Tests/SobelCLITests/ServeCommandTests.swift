@@ -17,7 +17,7 @@ import Testing
 
         let port = try Loopback.freePort()
         let log = folder.appendingPathComponent("serve.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
         let server = Process()
         server.executableURL = SobelBinary.url
         server.arguments = ["serve", "--port", String(port), "--workers", "1"]

@@ -1,10 +1,10 @@
-public import Foundation
+import Foundation
 import SobelServiceAMQP
 import SobelAMQP
 import SobelServiceRedis
 import SobelRedis
 public import SobelService
-public import SobelTestSupport
+import SobelTestSupport
 public import Testing
 
 /// The queue implementations that must pass the queue contract.

@@ -1,6 +1,7 @@
 import Foundation
 import SobelCore
 import SobelService
+import SobelTestSupport
 import Testing
 
 /// Wire format v1: what other programs can rely on.
@@ -81,5 +82,34 @@ import Testing
         let eventJSON = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
         #expect(eventJSON.contains("\"event\":\"stored\"") && eventJSON.contains("\"finished_ms\":2"))
         #expect(try JSONDecoder().decode(JobEvent.self, from: Data(eventJSON.utf8)) == event)
+    }
+
+    /// The example in `docs/wire-format.md` is the header the coordinator writes for tile 2 of a 1024×768 image
+    /// in strips of 8 rows under `gray,blur:5,sobel:l2`, so it cannot drift from the code.
+    @Test func theDocumentedExampleIsARealHeader() throws {
+        let pipeline = try Pipeline(parsing: "gray,blur:5,sobel:l2")
+        #expect(pipeline.halo == 3, "blur:5 reaches 2 pixels, sobel 1: halos add up")
+        let plan = try TilePlan.strips(width: 1024, height: 768, rows: 8, halo: pipeline.halo)
+        let tile = plan.tile(at: 2)
+        #expect(tile.input == tile.output.grown(by: 3).intersection(Rect(x: 0, y: 0, width: 1024, height: 768)))
+        let header = ChunkHeader(job: JobID("7c9e6679-7425-40de-944b-e07fc1f90ae7")!, tile: 2, tiles: plan.count, imageWidth: 1024,
+                                 imageHeight: 768, output: tile.output, input: tile.input, format: .gray8, pipeline: pipeline.description,
+                                 deadlineMs: 1_700_000_060_000, publishedMs: 1_700_000_000_000)
+        let encoded = try ChunkMessage(header: header, pixels: Array(repeating: 0, count: tile.input.area)).encoded()
+        let line = String(decoding: encoded.prefix { $0 != 0x0A }, as: UTF8.self)
+        let docs = try String(contentsOf: Repository.url("docs/wire-format.md"), encoding: .utf8)
+        #expect(docs.contains("\n\(line)\n"), "docs/wire-format.md shows the header as the coordinator writes it:\n\(line)")
+    }
+
+    /// The documented schema: `error` absent, null or empty means no error; `timings` may be absent or partial.
+    @Test(arguments: [
+        #"{"id":"7c9e6679-7425-40de-944b-e07fc1f90ae7","status":"running","tiles_done":1,"tiles_total":4,"width":8,"height":8,"pipeline":"gray,sobel:l2","output_format":"png","created_ms":1,"deadline_ms":2,"timings":{}}"#,
+        #"{"id":"7c9e6679-7425-40de-944b-e07fc1f90ae7","status":"running","tiles_done":1,"tiles_total":4,"width":8,"height":8,"pipeline":"gray,sobel:l2","output_format":"png","created_ms":1,"deadline_ms":2,"error":null}"#,
+        #"{"id":"7c9e6679-7425-40de-944b-e07fc1f90ae7","status":"running","tiles_done":1,"tiles_total":4,"width":8,"height":8,"pipeline":"gray,sobel:l2","output_format":"png","created_ms":1,"deadline_ms":2,"error":"","timings":{"compute":1.5}}"#,
+    ])
+    func recordsWithOptionalFieldsLeftOutAreRead(_ json: String) throws {
+        let record = try JSONDecoder().decode(JobRecord.self, from: Data(json.utf8))
+        #expect(record.error == nil && record.tilesTotal == 4 && record.timings.decode == 0)
+        #expect(record.timings.compute == (json.contains("1.5") ? 1.5 : 0))
     }
 }

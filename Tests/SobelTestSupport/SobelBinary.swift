@@ -21,7 +21,7 @@ public final class WorkerProcess: @unchecked Sendable {
     /// Starts `sobel work` with `arguments` after `work`.
     public init(_ arguments: [String], environment: [String: String] = [:]) throws {
         log = FileManager.default.temporaryDirectory.appendingPathComponent("sobel-work-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw SetupFailure("cannot create \(log.path)") }
         process.executableURL = SobelBinary.url
         process.arguments = ["work"] + arguments
         var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOBEL_") }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A private redis-server or rabbitmq-server, run through `scripts/lib/test-servers.sh` (the same script
 /// that `scripts/test.sh` uses for the suite's shared servers). It can be stopped and started again

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Runs a command-line tool found on `PATH` (python3, hadolint, …) to its end.
 public enum Tool {

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import Logging
-public import SobelCodecs
+import SobelCodecs
 public import SobelCore
 import SobelConnections
 
