@@ -1,6 +1,6 @@
 import SobelConnections
 
-/// Where a Redis server is and how to log in: `redis://[[user]:password@]host[:port][/database]`.
+/// Where a Redis server is and how to log in: `redis://[[user][:password]@]host[:port][/database]`.
 ///
 /// Credentials come only from the URL (which comes from a flag or the environment); there is no
 /// default password. ``description`` never shows the password.
