@@ -97,6 +97,18 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func stoppedWorkersExpireFromTheList(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        try store.heartbeat(WorkerHeartbeat(id: "stopped", host: "h1", tilesDone: 1, lastSeenMs: now - 120_000))
+        #expect(try store.workers(seenWithin: .seconds(86_400)).isEmpty, "a beat older than the time to live is not kept")
+        try store.heartbeat(WorkerHeartbeat(id: "quiet", host: "h1", tilesDone: 1, lastSeenMs: now - 30_000))
+        try store.heartbeat(WorkerHeartbeat(id: "alive", host: "h2", tilesDone: 2, lastSeenMs: now))
+        #expect(try store.workers(seenWithin: .seconds(86_400)).map(\.id) == ["alive", "quiet"], "silent for less than 60 s: still listed")
+        #expect(try store.workers(seenWithin: WorkerHeartbeat.liveWithin).map(\.id) == ["alive"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func statisticsCountJobsAndRecentTiles(_ kind: StoreKind) throws {
         let store = try kind.make()
         let before = try store.statistics()
