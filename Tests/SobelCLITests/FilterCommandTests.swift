@@ -97,4 +97,16 @@ import Testing
         let help = String(decoding: result.stdout, as: UTF8.self)
         #expect(help.contains("Examples:") && help.contains("sobel filter photo.jpg -o edges.png") && help.contains("--pipeline"))
     }
+
+    /// A run that reports more than a pipe holds (64 KiB) on standard error still ends: the test reads both
+    /// outputs at once.
+    @Test func aBatchThatReportsMuchOnStandardErrorEnds() throws {
+        let missing = (1...1500).map { "missing-file-number-\($0).png" }
+        let folder = try SobelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try SobelProcess.run(["filter"] + missing + ["-o", folder.path + "/"])
+        #expect(result.status == 1)
+        #expect(result.stderr.utf8.count > 64 << 10 && result.stderr.contains("missing-file-number-1500.png"))
+    }
 }
+
