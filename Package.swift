@@ -35,8 +35,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
-        // Images, kernels, pipelines and tiling: the standard library, Foundation and Dispatch only.
-        .target(name: "SobelCore", swiftSettings: swiftSettings),
+        // The hot row loops in C, compiled for x86-64, x86-64-v3 and x86-64-v4 and picked at run time (no system
+        // libraries, no flags: the level's target is set per function in the source).
+        .target(name: "CSobelKernels"),
+        // Images, kernels, pipelines and tiling: the standard library, Foundation, Dispatch and CSobelKernels only.
+        .target(name: "SobelCore", dependencies: ["CSobelKernels"], swiftSettings: swiftSettings),
 
         // PNG and JPEG, over libpng and libjpeg(-turbo); setjmp/longjmp stay in CCodecShim.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),

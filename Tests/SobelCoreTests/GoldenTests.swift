@@ -1,4 +1,4 @@
-import SobelCore
+@testable import SobelCore
 import SobelTestSupport
 import Testing
 import Foundation
@@ -12,15 +12,15 @@ import Foundation
         #expect(Self.cases.count >= 14)
     }
 
-    @Test(arguments: cases)
-    func grayConversion(_ golden: GoldenSet.Case) throws {
+    @Test(arguments: cases, KernelLevel.all)
+    func grayConversion(_ golden: GoldenSet.Case, _ level: KernelLevel) throws {
         let expected = golden.image("gray")
         #expect(ScalarReference.gray(golden.rgbImage) == expected)
-        #expect(try Pipeline([.gray]).run(on: golden.rgbImage) == expected)
+        #expect(try Pipeline([.gray]).run(on: golden.rgbImage, level: level) == expected)
     }
 
-    @Test(arguments: cases)
-    func derivatives(_ golden: GoldenSet.Case) {
+    @Test(arguments: cases, KernelLevel.all)
+    func derivatives(_ golden: GoldenSet.Case, _ level: KernelLevel) {
         let gray = golden.image("gray")
         for kernel in DerivativeKernel.allCases {
             for border in BorderMode.allCases {
@@ -30,15 +30,15 @@ import Foundation
                 let reference = ScalarReference.derivatives(gray, kernel: kernel, border: border)
                 #expect(reference.gx == expectedX, "reference gx \(kernel) \(border)")
                 #expect(reference.gy == expectedY, "reference gy \(kernel) \(border)")
-                let fast = gray.derivatives(kernel: kernel, border: border)
+                let fast = gray.derivatives(kernel: kernel, border: border, level: level)
                 #expect(fast.gx == expectedX, "SIMD gx \(kernel) \(border)")
                 #expect(fast.gy == expectedY, "SIMD gy \(kernel) \(border)")
             }
         }
     }
 
-    @Test(arguments: cases)
-    func magnitudes(_ golden: GoldenSet.Case) throws {
+    @Test(arguments: cases, KernelLevel.all)
+    func magnitudes(_ golden: GoldenSet.Case, _ level: KernelLevel) throws {
         let gray = golden.image("gray")
         for kernel in DerivativeKernel.allCases {
             for magnitude in Magnitude.allCases {
@@ -46,51 +46,52 @@ import Foundation
                     let expected = golden.image("\(kernel.rawValue)-\(magnitude.rawValue)/\(border.rawValue)")
                     let pipeline = Pipeline([.gradient(kernel, magnitude)], border: border)
                     #expect(ScalarReference.run(pipeline, on: gray) == expected, "reference \(pipeline)")
-                    #expect(try pipeline.run(on: gray) == expected, "SIMD \(pipeline)")
+                    #expect(try pipeline.run(on: gray, level: level) == expected, "SIMD \(pipeline)")
                 }
             }
         }
     }
 
-    @Test(arguments: cases)
-    func blurAndThreshold(_ golden: GoldenSet.Case) throws {
+    @Test(arguments: cases, KernelLevel.all)
+    func blurAndThreshold(_ golden: GoldenSet.Case, _ level: KernelLevel) throws {
         let gray = golden.image("gray")
         for size in BlurSize.allCases {
             for border in BorderMode.allCases {
                 let expected = golden.image("blur\(size.rawValue)/\(border.rawValue)")
                 #expect(ScalarReference.blur(gray, size: size, border: border) == expected, "reference blur \(size) \(border)")
-                #expect(try Pipeline([.blur(size)], border: border).run(on: gray) == expected, "fast blur \(size) \(border)")
+                #expect(try Pipeline([.blur(size)], border: border).run(on: gray, level: level) == expected, "fast blur \(size) \(border)")
             }
         }
-        #expect(try Pipeline([.threshold(80)]).run(on: gray) == golden.image("threshold80"))
+        #expect(try Pipeline([.threshold(80)]).run(on: gray, level: level) == golden.image("threshold80"))
         #expect(ScalarReference.threshold(gray, level: 80) == golden.image("threshold80"))
     }
 
     /// The real photo at odd dimensions: every output's digest equals OpenCV's.
-    @Test func photoMatchesOpenCV() throws {
+    @Test(arguments: KernelLevel.all)
+    func photoMatchesOpenCV(_ level: KernelLevel) throws {
         let photo = try Fixtures.photo()
         let digests = PhotoDigests.shared.digests
         #expect(photo.width == 1001 && photo.height == 701)
-        let gray = try Pipeline([.gray]).run(on: photo)
+        let gray = try Pipeline([.gray]).run(on: photo, level: level)
         #expect(fnv1a64(gray) == digests["gray"])
         for kernel in DerivativeKernel.allCases {
             for border in BorderMode.allCases {
-                let (gx, gy) = gray.derivatives(kernel: kernel, border: border)
+                let (gx, gy) = gray.derivatives(kernel: kernel, border: border, level: level)
                 #expect(fnv1a64(gx) == digests["\(kernel.rawValue)-gx/\(border.rawValue)"], "\(kernel) gx \(border)")
                 #expect(fnv1a64(gy) == digests["\(kernel.rawValue)-gy/\(border.rawValue)"], "\(kernel) gy \(border)")
                 for magnitude in Magnitude.allCases {
-                    let result = try Pipeline([.gray, .gradient(kernel, magnitude)], border: border).run(on: photo)
+                    let result = try Pipeline([.gray, .gradient(kernel, magnitude)], border: border).run(on: photo, level: level)
                     #expect(fnv1a64(result) == digests["\(kernel.rawValue)-\(magnitude.rawValue)/\(border.rawValue)"],
                             "\(kernel) \(magnitude) \(border)")
                 }
             }
             for size in BlurSize.allCases {
                 for border in BorderMode.allCases {
-                    let blurred = try Pipeline([.blur(size)], border: border).run(on: gray)
+                    let blurred = try Pipeline([.blur(size)], border: border).run(on: gray, level: level)
                     #expect(fnv1a64(blurred) == digests["blur\(size.rawValue)/\(border.rawValue)"], "blur \(size) \(border)")
                 }
             }
         }
-        #expect(fnv1a64(try Pipeline([.threshold(80)]).run(on: gray)) == digests["threshold80"])
+        #expect(fnv1a64(try Pipeline([.threshold(80)]).run(on: gray, level: level)) == digests["threshold80"])
     }
 }

@@ -2,35 +2,42 @@
 import SobelTestSupport
 import Testing
 
-/// The SIMD kernels equal the scalar reference on random images of random sizes.
+/// The vectorised kernels of every level (the Swift loops and each CPU level this machine runs) equal the
+/// scalar reference on random images of random sizes and strides.
 @Suite struct KernelPropertyTests {
     static let allSteps: [PipelineOperation] = [.gray, .blur(.three), .blur(.five), .threshold(0), .threshold(77), .threshold(255)]
         + DerivativeKernel.allCases.flatMap { kernel in Magnitude.allCases.map { PipelineOperation.gradient(kernel, $0) } }
 
-    @Test func everyStepMatchesTheReferenceOnRandomImages() throws {
+    /// Widths 1–70 cover rows shorter than every vector block and the blocks' edges; each input is a view
+    /// into a wider image, so its rows have an odd stride.
+    @Test(arguments: KernelLevel.all)
+    func everyStepMatchesTheReferenceOnRandomImages(_ level: KernelLevel) throws {
         var generator = SeededGenerator(seed: 1)
         for trial in 0..<60 {
             let width = Int.random(in: 1...70, using: &generator), height = Int.random(in: 1...12, using: &generator)
             let format = PixelFormat.allCases.randomElement(using: &generator)!
-            let image = Image.random(width: width, height: height, format: format, using: &generator)
+            let padding = 2 * Int.random(in: 0...9, using: &generator) + 1
+            let image = try Image.random(width: width + padding, height: height, format: format, using: &generator)
+                .view(Rect(x: padding / 2, y: 0, width: width, height: height))
             for step in Self.allSteps {
                 for border in BorderMode.allCases {
                     let pipeline = Pipeline([step], border: border)
-                    #expect(try pipeline.run(on: image, threads: 1) == ScalarReference.run(pipeline, on: image),
+                    #expect(try pipeline.run(on: image, threads: 1, level: level) == ScalarReference.run(pipeline, on: image),
                             "trial \(trial): \(pipeline) on \(width)x\(height) \(format)")
                 }
             }
         }
     }
 
-    @Test func fastDerivativesMatchTheReference() {
+    @Test(arguments: KernelLevel.all)
+    func fastDerivativesMatchTheReference(_ level: KernelLevel) throws {
         var generator = SeededGenerator(seed: 2)
         for _ in 0..<40 {
-            let image = Image.random(width: Int.random(in: 1...90, using: &generator), height: Int.random(in: 1...9, using: &generator),
-                                     using: &generator)
+            let width = Int.random(in: 1...150, using: &generator), height = Int.random(in: 1...9, using: &generator)
+            let image = try Image.random(width: width + 3, height: height, using: &generator).view(Rect(x: 1, y: 0, width: width, height: height))
             for kernel in DerivativeKernel.allCases {
                 for border in BorderMode.allCases {
-                    let fast = image.derivatives(kernel: kernel, border: border)
+                    let fast = image.derivatives(kernel: kernel, border: border, level: level)
                     let reference = ScalarReference.derivatives(image, kernel: kernel, border: border)
                     #expect(fast.gx == reference.gx && fast.gy == reference.gy, "\(kernel) \(border) \(image.width)x\(image.height)")
                 }
@@ -57,16 +64,41 @@ import Testing
         }
     }
 
-    /// Long rows run the vectorised loop bodies, not only their scalar remainders.
-    @Test func longRowsMatchTheReference() throws {
+    /// Long rows run the vectorised loop bodies, not only their scalar remainders, from every alignment.
+    @Test(arguments: KernelLevel.all)
+    func longRowsMatchTheReference(_ level: KernelLevel) throws {
         var generator = SeededGenerator(seed: 3)
-        let image = Image.random(width: 4099, height: 3, using: &generator)
-        for magnitude in Magnitude.allCases {
-            for kernel in DerivativeKernel.allCases {
-                let pipeline = Pipeline([.gradient(kernel, magnitude)])
-                #expect(try pipeline.run(on: image) == ScalarReference.run(pipeline, on: image), "\(kernel) \(magnitude)")
+        for offset in [0, 1, 31, 63] {
+            let image = try Image.random(width: 4099 + offset, height: 3, format: .rgb8, using: &generator)
+                .view(Rect(x: offset, y: 0, width: 4099, height: 3))
+            for step in Self.allSteps {
+                let pipeline = Pipeline([step])
+                #expect(try pipeline.run(on: image, threads: 1, level: level) == ScalarReference.run(pipeline, on: image), "\(step) from \(offset)")
             }
         }
+    }
+
+    /// `SOBEL_CPU` names exactly the three levels; a level the CPU lacks is a clear error, never a crash.
+    @Test func levelsAreChosenFromTheEnvironmentOrTheBestSupported() throws {
+        #expect(try CPULevel.resolve(nil, supported: [.baseline, .avx2]) == .avx2)
+        #expect(try CPULevel.resolve("", supported: [.baseline, .avx2, .avx512]) == .avx512)
+        #expect(try CPULevel.resolve("baseline", supported: [.baseline, .avx2]) == .baseline)
+        #expect(try CPULevel.resolve(nil, supported: []) == nil)
+        #expect(throws: CPULevelError.self) { try CPULevel.resolve("avx9", supported: CPULevel.allCases) }
+        #expect {
+            try CPULevel.resolve("avx512", supported: [.baseline, .avx2])
+        } throws: { error in
+            "\(error)" == "SOBEL_CPU=avx512: the avx512 level needs AVX-512 F, BW, VL and DQ; this CPU runs baseline, avx2"
+        }
+        #expect(CPULevel.environmentError == nil && CPULevel.active == CPULevel.supported.max())
+        for level in CPULevel.supported {
+            #expect(RowKernels(level).magnitude(.sobel, .l1) != nil && RowKernels(level).verticalSums != nil, "\(level) has C kernels")
+        }
+        #if arch(x86_64)
+        #expect(CPULevel.supported.first == .baseline)
+        #else
+        #expect(CPULevel.supported.isEmpty && CPULevel.active == nil)
+        #endif
     }
 
     /// The spans a row loop runs cover every pixel, stay inside the row, are whole vector blocks, and

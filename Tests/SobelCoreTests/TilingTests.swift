@@ -1,4 +1,4 @@
-import SobelCore
+@testable import SobelCore
 import SobelTestSupport
 import Testing
 
@@ -24,7 +24,8 @@ import Testing
         #expect(throws: ImageError.self) { try TilePlan(width: 0, height: 4, tileWidth: 1, tileHeight: 1, halo: 0) }
     }
 
-    @Test func randomPlansEqualTheWholeImage() throws {
+    @Test(arguments: KernelLevel.all)
+    func randomPlansEqualTheWholeImage(_ level: KernelLevel) throws {
         var generator = SeededGenerator(seed: 4)
         for trial in 0..<80 {
             let width = Int.random(in: 1...60, using: &generator), height = Int.random(in: 1...40, using: &generator)
@@ -37,18 +38,18 @@ import Testing
                                     tileHeight: Int.random(in: 1...height + 5, using: &generator), halo: pipeline.halo)
             let threads = Int.random(in: 1...3, using: &generator)
             let label = "trial \(trial): \(pipeline) \(width)x\(height) tiles \(plan.tileWidth)x\(plan.tileHeight)"
-            #expect(try pipeline.run(on: image, plan: plan, threads: threads) == whole, "\(label) threads \(threads)")
-            #expect(try stitch(pipeline, image, plan) == whole, "\(label), each tile from its own input")
+            #expect(try pipeline.run(on: image, plan: plan, threads: threads, level: level) == whole, "\(label) threads \(threads)")
+            #expect(try stitch(pipeline, image, plan, level: level) == whole, "\(label), each tile from its own input")
         }
     }
 
     /// Renders each tile alone from a copy of just its input pixels, as a service worker does, and stitches them.
-    func stitch(_ pipeline: Pipeline, _ image: Image, _ plan: TilePlan) throws -> Image {
+    func stitch(_ pipeline: Pipeline, _ image: Image, _ plan: TilePlan, level: KernelLevel = KernelLevel(kernels: .active)) throws -> Image {
         var stitched = try Image(width: image.width, height: image.height, format: .gray8)
         for tile in plan.tiles {
             let input = try Image(width: tile.input.width, height: tile.input.height, channels: image.channels,
                                   pixels: image.view(tile.input).pixels)
-            let piece = try pipeline.render(tile: tile, input: input, imageWidth: image.width, imageHeight: image.height)
+            let piece = try pipeline.render(tile: tile, input: input, imageWidth: image.width, imageHeight: image.height, level: level)
             for y in 0..<piece.height {
                 for x in 0..<piece.width { stitched[tile.output.x + x, tile.output.y + y] = piece[x, y] }
             }
@@ -56,8 +57,8 @@ import Testing
         return stitched
     }
 
-    @Test(arguments: pipelines)
-    func extremePlansEqualTheWholeImage(_ text: String) throws {
+    @Test(arguments: pipelines, KernelLevel.all)
+    func extremePlansEqualTheWholeImage(_ text: String, _ level: KernelLevel) throws {
         var generator = SeededGenerator(seed: 5)
         let image = Image.random(width: 23, height: 17, format: .rgb8, using: &generator)
         for border in BorderMode.allCases {
@@ -67,7 +68,7 @@ import Testing
             #expect(whole == ScalarReference.run(pipeline, on: image))
             for (tw, th) in [(1, 1), (1, 17), (23, 1), (100, 100), (7, 5), (2, 3)] {
                 let plan = try TilePlan(width: 23, height: 17, tileWidth: tw, tileHeight: th, halo: pipeline.halo)
-                #expect(try pipeline.run(on: image, plan: plan, threads: 2) == whole, "\(pipeline) \(tw)x\(th)")
+                #expect(try pipeline.run(on: image, plan: plan, threads: 2, level: level) == whole, "\(pipeline) \(tw)x\(th)")
             }
         }
     }

@@ -1,3 +1,5 @@
+internal import CSobelKernels
+
 /// A 3×3 derivative stencil with its weights known at compile time.
 protocol DerivativeStencil {
     /// Corner-tap weight.
@@ -28,25 +30,31 @@ enum GradientKernel {
     /// `output.rect` grown by 1 and clipped to the image.
     static func magnitude(
         _ kernel: DerivativeKernel, _ magnitude: Magnitude,
-        source: SourceRegion, output: DestinationRegion, edges: ImageEdges
+        source: SourceRegion, output: DestinationRegion, edges: ImageEdges, kernels: RowKernels
     ) {
+        let row = kernels.magnitude(kernel, magnitude)
         switch (kernel, magnitude) {
-        case (.sobel, .l1): run(SobelStencil.self, L1Kernel.self, source, output, edges)
-        case (.sobel, .l2): run(SobelStencil.self, L2Kernel.self, source, output, edges)
-        case (.sobel, .classic): run(SobelStencil.self, ClassicKernel.self, source, output, edges)
-        case (.scharr, .l1): run(ScharrStencil.self, L1Kernel.self, source, output, edges)
-        case (.scharr, .l2): run(ScharrStencil.self, L2Kernel.self, source, output, edges)
-        case (.scharr, .classic): run(ScharrStencil.self, ClassicKernel.self, source, output, edges)
+        case (.sobel, .l1): run(SobelStencil.self, L1Kernel.self, source, output, edges, row)
+        case (.sobel, .l2): run(SobelStencil.self, L2Kernel.self, source, output, edges, row)
+        case (.sobel, .classic): run(SobelStencil.self, ClassicKernel.self, source, output, edges, row)
+        case (.scharr, .l1): run(ScharrStencil.self, L1Kernel.self, source, output, edges, row)
+        case (.scharr, .l2): run(ScharrStencil.self, L2Kernel.self, source, output, edges, row)
+        case (.scharr, .classic): run(ScharrStencil.self, ClassicKernel.self, source, output, edges, row)
         }
     }
 
+    /// - Parameter dispatched: The CPU level's row loop for the interior, or `nil` for the Swift loop.
     private static func run<S: DerivativeStencil, M: MagnitudeKernel>(
-        _: S.Type, _: M.Type, _ source: SourceRegion, _ output: DestinationRegion, _ edges: ImageEdges
+        _: S.Type, _: M.Type, _ source: SourceRegion, _ output: DestinationRegion, _ edges: ImageEdges, _ dispatched: csobel_magnitude_row?
     ) {
         forEachRow(source: source, output: output.rect, edges: edges) { y, rows, interior, edgeColumns in
             let out = output.row(y) - output.rect.x
             let skip = interior.lowerBound - source.rect.x
-            magnitudeRow(S.self, M.self, rows[0] + skip, rows[1] + skip, rows[2] + skip, out + interior.lowerBound, interior.count)
+            if let dispatched {
+                dispatched(rows[0] + skip, rows[1] + skip, rows[2] + skip, out + interior.lowerBound, interior.count)
+            } else {
+                magnitudeRow(S.self, M.self, rows[0] + skip, rows[1] + skip, rows[2] + skip, out + interior.lowerBound, interior.count)
+            }
             edgeColumns.forEach(rows: rows) { x, above, center, below in
                 let (gx, gy) = derivatives(S.self, above, center, below, 1)
                 out[x] = M.combine(gx, gy)
@@ -82,25 +90,31 @@ enum GradientKernel {
     /// Writes gx and gy for every pixel of `rect`, reading `source`, which must cover `rect` grown by 1 and clipped.
     static func derivatives(
         _ kernel: DerivativeKernel, source: SourceRegion, rect: Rect, edges: ImageEdges,
-        gx: UnsafeMutablePointer<Int16>, gy: UnsafeMutablePointer<Int16>, rowStride: Int
+        gx: UnsafeMutablePointer<Int16>, gy: UnsafeMutablePointer<Int16>, rowStride: Int, kernels: RowKernels
     ) {
+        let row = kernels.derivatives(kernel)
         switch kernel {
-        case .sobel: derivatives(SobelStencil.self, source, rect, edges, gx, gy, rowStride)
-        case .scharr: derivatives(ScharrStencil.self, source, rect, edges, gx, gy, rowStride)
+        case .sobel: derivatives(SobelStencil.self, source, rect, edges, gx, gy, rowStride, row)
+        case .scharr: derivatives(ScharrStencil.self, source, rect, edges, gx, gy, rowStride, row)
         }
     }
 
     private static func derivatives<S: DerivativeStencil>(
         _: S.Type, _ source: SourceRegion, _ rect: Rect, _ edges: ImageEdges,
-        _ gxBase: UnsafeMutablePointer<Int16>, _ gyBase: UnsafeMutablePointer<Int16>, _ rowStride: Int
+        _ gxBase: UnsafeMutablePointer<Int16>, _ gyBase: UnsafeMutablePointer<Int16>, _ rowStride: Int,
+        _ dispatched: csobel_derivatives_row?
     ) {
         forEachRow(source: source, output: rect, edges: edges) { y, rows, interior, edgeColumns in
             let gxRow = gxBase + (y - rect.y) * rowStride - rect.x, gyRow = gyBase + (y - rect.y) * rowStride - rect.x
             let skip = interior.lowerBound - source.rect.x
             let above = rows[0] + skip, center = rows[1] + skip, below = rows[2] + skip
             let gxOut = gxRow + interior.lowerBound, gyOut = gyRow + interior.lowerBound
-            for i in 0..<interior.count {
-                (gxOut[i], gyOut[i]) = derivatives(S.self, above, center, below, i)
+            if let dispatched {
+                dispatched(above, center, below, gxOut, gyOut, interior.count)
+            } else {
+                for i in 0..<interior.count {
+                    (gxOut[i], gyOut[i]) = derivatives(S.self, above, center, below, i)
+                }
             }
             edgeColumns.forEach(rows: rows) { x, above, center, below in
                 (gxRow[x], gyRow[x]) = derivatives(S.self, above, center, below, 1)

@@ -3,11 +3,14 @@ enum GrayKernel {
     static let red: Int32 = 9798, green: Int32 = 19235, blue: Int32 = 3735
 
     /// Converts `output.rect` of a colour `source` that covers it.
-    static func convert(source: SourceRegion, output: DestinationRegion) {
+    static func convert(source: SourceRegion, output: DestinationRegion, kernels: RowKernels) {
         let offset = output.rect.x - source.rect.x
+        let dispatched = source.channels == 4 ? kernels.grayRGBA : kernels.grayRGB
         for y in output.rect.y..<output.rect.maxY {
             let input = source.row(y) + offset * source.channels
-            if source.channels == 4 {
+            if let dispatched {
+                dispatched(input, output.row(y), output.rect.width)
+            } else if source.channels == 4 {
                 row(input, stride: 4, output.row(y), output.rect.width)
             } else {
                 row(input, stride: 3, output.row(y), output.rect.width)
@@ -28,10 +31,14 @@ enum GrayKernel {
 
 /// Binary threshold: 255 where the value is greater than the level, else 0.
 enum ThresholdKernel {
-    static func apply(level: UInt8, source: SourceRegion, output: DestinationRegion) {
+    static func apply(level: UInt8, source: SourceRegion, output: DestinationRegion, kernels: RowKernels) {
         let offset = output.rect.x - source.rect.x
         for y in output.rect.y..<output.rect.maxY {
             let input = source.row(y) + offset, out = output.row(y)
+            if let dispatched = kernels.threshold {
+                dispatched(input, level, out, output.rect.width)
+                continue
+            }
             for x in 0..<output.rect.width {
                 out[x] = input[x] > level ? 255 : 0
             }

@@ -8,7 +8,8 @@ extension Pipeline {
 
     /// Computes `output.rect` reading `source`, which covers `output.rect` grown by the halo and
     /// clipped to the image. Intermediate planes cover only what later steps still read.
-    func render(source: SourceRegion, output: DestinationRegion, edges: ImageEdges) {
+    /// - Parameter kernels: The row loops to run: the algorithm is the same, only its schedule on the CPU differs.
+    func render(source: SourceRegion, output: DestinationRegion, edges: ImageEdges, kernels: RowKernels) {
         let steps = steps(forChannels: source.channels)
         guard !steps.isEmpty else { return CopyKernel.copy(source: source, output: output) }
         var remainingHalo = steps.reduce(0) { $0 + $1.radius }
@@ -21,11 +22,11 @@ extension Pipeline {
             var next = isLast ? nil : Image(uninitializedWidth: needed.width, height: needed.height)
             let write = { (destination: DestinationRegion) in
                 switch step {
-                case .gray: GrayKernel.convert(source: current, output: destination)
-                case .blur(let size): BlurKernel.apply(size, source: current, output: destination, edges: edges)
+                case .gray: GrayKernel.convert(source: current, output: destination, kernels: kernels)
+                case .blur(let size): BlurKernel.apply(size, source: current, output: destination, edges: edges, kernels: kernels)
                 case .gradient(let kernel, let magnitude):
-                    GradientKernel.magnitude(kernel, magnitude, source: current, output: destination, edges: edges)
-                case .threshold(let level): ThresholdKernel.apply(level: level, source: current, output: destination)
+                    GradientKernel.magnitude(kernel, magnitude, source: current, output: destination, edges: edges, kernels: kernels)
+                case .threshold(let level): ThresholdKernel.apply(level: level, source: current, output: destination, kernels: kernels)
                 }
             }
             if isLast {

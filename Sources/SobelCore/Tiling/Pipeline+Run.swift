@@ -27,6 +27,11 @@ extension Pipeline {
     ///   - threads: Threads to use, at least 1; `nil` uses every active core.
     /// - Throws: ``TilingError`` when `plan` or `output` does not fit the image or the pipeline.
     public func run(on image: Image, into output: inout Image, plan: TilePlan? = nil, threads: Int? = nil) throws {
+        try run(on: image, into: &output, plan: plan, threads: threads, kernels: .active)
+    }
+
+    /// ``run(on:into:plan:threads:)`` with the row loops of a given CPU level, for the tests of every level.
+    func run(on image: Image, into output: inout Image, plan: TilePlan? = nil, threads: Int? = nil, kernels: RowKernels) throws {
         let threadCount = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let plan = try plan ?? TilePlan.automatic(width: image.width, height: image.height, halo: halo, threads: threadCount)
         guard plan.width == image.width, plan.height == image.height else {
@@ -43,7 +48,7 @@ extension Pipeline {
                 let whole = SourceRegion(origin: input, rowStride: inputStride, channels: image.channels, rect: edges.bounds)
                 let target = DestinationRegion(origin: out, rowStride: outStride, rect: edges.bounds)
                 Self.forEachTile(of: plan, threads: threadCount) { tile in
-                    render(source: whole, output: target.cropped(to: tile.output), edges: edges)
+                    render(source: whole, output: target.cropped(to: tile.output), edges: edges, kernels: kernels)
                 }
             }
         }
@@ -59,6 +64,11 @@ extension Pipeline {
     /// - Throws: ``TilingError/tileInputMismatch(expected:width:height:)`` when `input` is the wrong size,
     ///   ``TilingError/tileInputTooSmall(input:needed:)`` when the tile's input misses part of its halo.
     public func render(tile: Tile, input: Image, imageWidth: Int, imageHeight: Int) throws -> Image {
+        try render(tile: tile, input: input, imageWidth: imageWidth, imageHeight: imageHeight, kernels: .active)
+    }
+
+    /// ``render(tile:input:imageWidth:imageHeight:)`` with the row loops of a given CPU level.
+    func render(tile: Tile, input: Image, imageWidth: Int, imageHeight: Int, kernels: RowKernels) throws -> Image {
         let edges = ImageEdges(width: imageWidth, height: imageHeight, border: border)
         let needed = tile.output.grown(by: halo).intersection(edges.bounds)
         guard edges.bounds.contains(tile.input), edges.bounds.contains(tile.output), tile.input.contains(needed) else {
@@ -71,7 +81,7 @@ extension Pipeline {
         input.withUnsafeRows { base, stride in
             output.withUnsafeMutableRows { out, outStride in
                 render(source: SourceRegion(origin: base, rowStride: stride, channels: input.channels, rect: tile.input),
-                       output: DestinationRegion(origin: out, rowStride: outStride, rect: tile.output), edges: edges)
+                       output: DestinationRegion(origin: out, rowStride: outStride, rect: tile.output), edges: edges, kernels: kernels)
             }
         }
         return output

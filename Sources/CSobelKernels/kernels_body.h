@@ -1,0 +1,209 @@
+// The kernels of one level. Each level's .c file includes this once, with CSOBEL_VECTOR_BYTES (pixels per
+// vector block) and CSOBEL_TABLE defined, inside a `#pragma clang attribute` that sets the level's target, so
+// the same source compiles to SSE2, AVX2 or AVX-512 code. Every result is exact: integer arithmetic, and for
+// l2 a correctly rounded Float32 square root, as in SobelCore's ScalarReference.
+
+#define W CSOBEL_VECTOR_BYTES
+
+// Vectors wider than the level's registers pass between these static functions only, never across an ABI.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+typedef uint8_t u8v __attribute__((vector_size(W), aligned(1)));
+typedef int16_t i16v __attribute__((vector_size(2 * W), aligned(1)));
+typedef int32_t i32v __attribute__((vector_size(4 * W)));
+typedef float f32v __attribute__((vector_size(4 * W)));
+
+static inline i16v widen(const uint8_t *p) {
+    u8v bytes;
+    memcpy(&bytes, p, sizeof bytes);
+    return __builtin_convertvector(bytes, i16v);
+}
+
+static inline int16_t widen1(const uint8_t *p) { return (int16_t)*p; }
+
+/// gx and gy of a 3×3 stencil with corner weight E and middle weight C, for vectors (LOAD = widen) or
+/// single pixels (LOAD = widen1).
+#define GRADIENTS(T, LOAD, E, C)                                                                         \
+    const T a0 = LOAD(above - 1), a1 = LOAD(above), a2 = LOAD(above + 1);                               \
+    const T c0 = LOAD(center - 1), c2 = LOAD(center + 1);                                                \
+    const T b0 = LOAD(below - 1), b1 = LOAD(below), b2 = LOAD(below + 1);                               \
+    const T gx = (T)(E * ((a2 - a0) + (b2 - b0)) + C * (c2 - c0));                                      \
+    const T gy = (T)(E * ((b0 - a0) + (b2 - a2)) + C * (b1 - a1));
+
+/// `v` in every lane of T (or `v` as T when T is a scalar).
+#define SPLAT(T, v) ((T)((T){0} + (v)))
+
+/// `min(|gx| + |gy|, 255)`.
+#define MAGNITUDE_L1(T, gx, gy) __builtin_elementwise_min((T)(__builtin_elementwise_abs(gx) + __builtin_elementwise_abs(gy)), SPLAT(T, 255))
+
+/// `rint((min(|gx|, 255) + min(|gy|, 255)) / 2)`, half to even.
+#define MAGNITUDE_CLASSIC(T, gx, gy, sum)                                                                \
+    const T sum = (T)(__builtin_elementwise_min(__builtin_elementwise_abs(gx), SPLAT(T, 255))             \
+                      + __builtin_elementwise_min(__builtin_elementwise_abs(gy), SPLAT(T, 255)));
+
+static inline i16v classic_v(i16v gx, i16v gy) {
+    MAGNITUDE_CLASSIC(i16v, gx, gy, sum)
+    return (sum + ((sum >> 1) & 1)) >> 1;
+}
+
+static inline int16_t classic_1(int16_t gx, int16_t gy) {
+    MAGNITUDE_CLASSIC(int16_t, gx, gy, sum)
+    return (int16_t)((sum + ((sum >> 1) & 1)) >> 1);
+}
+
+/// `min(rint(sqrt(gx² + gy²)), 255)` in Float32: adding 1.5·2²³ rounds to the nearest integer, ties to even,
+/// and leaves it in the low mantissa bits.
+static inline u8v l2_v(i16v gx, i16v gy) {
+    const i32v x = __builtin_convertvector(gx, i32v), y = __builtin_convertvector(gy, i32v);
+    f32v root = __builtin_elementwise_sqrt(__builtin_convertvector(x * x + y * y, f32v));
+    root = __builtin_elementwise_min(root, (f32v){0} + 255.0f) + 12582912.0f;
+    i32v bits;
+    memcpy(&bits, &root, sizeof bits);
+    return __builtin_convertvector(bits & 0xFF, u8v);
+}
+
+static inline uint8_t l2_1(int16_t gx, int16_t gy) {
+    float root = __builtin_sqrtf((float)((int32_t)gx * gx + (int32_t)gy * gy));
+    root = (root < 255.0f ? root : 255.0f) + 12582912.0f;
+    uint32_t bits;
+    memcpy(&bits, &root, sizeof bits);
+    return (uint8_t)bits;
+}
+
+static inline void store_bytes(uint8_t *out, i16v values) {
+    const u8v bytes = __builtin_convertvector(values, u8v);
+    memcpy(out, &bytes, sizeof bytes);
+}
+
+static inline void store_u8v(uint8_t *out, u8v bytes) { memcpy(out, &bytes, sizeof bytes); }
+
+/// Runs BLOCK(i) over a row of `count` outputs in blocks of W without a scalar remainder: a first block, whole
+/// blocks from the first aligned output address, and a last block that ends at the row's end (blocks overlap,
+/// which is harmless: no loop reads its own output). Rows shorter than a block run SINGLE(i) per pixel.
+#define SPANS(out, count, BLOCK, SINGLE)                                                                 \
+    do {                                                                                                 \
+        if ((count) < W) {                                                                               \
+            for (ptrdiff_t i = 0; i < (count); i++) { SINGLE(i); }                                       \
+            break;                                                                                       \
+        }                                                                                                \
+        const ptrdiff_t head = (ptrdiff_t)((W - ((uintptr_t)(out) & (W - 1))) & (W - 1));              \
+        if (head > 0) { BLOCK(0); }                                                                      \
+        ptrdiff_t i = head;                                                                              \
+        for (; i + W <= (count); i += W) { BLOCK(i); }                                                   \
+        if (i < (count)) { BLOCK((count) - W); }                                                         \
+    } while (0)
+
+#define DEFINE_MAGNITUDE(NAME, E, C, VECTOR_OUT, SINGLE_OUT)                                             \
+    static inline void NAME##_at(const uint8_t *above, const uint8_t *center, const uint8_t *below,     \
+                                 uint8_t *out) {                                                         \
+        GRADIENTS(i16v, widen, E, C)                                                                     \
+        VECTOR_OUT;                                                                                      \
+    }                                                                                                    \
+    static inline void NAME##_one(const uint8_t *above, const uint8_t *center, const uint8_t *below,    \
+                                  uint8_t *out) {                                                        \
+        GRADIENTS(int16_t, widen1, E, C)                                                                 \
+        SINGLE_OUT;                                                                                      \
+    }                                                                                                    \
+    static void NAME(const uint8_t *above, const uint8_t *center, const uint8_t *below, uint8_t *out,   \
+                     ptrdiff_t count) {                                                                  \
+        SPANS(out, count, NAME##_BLOCK, NAME##_SINGLE);                                                  \
+    }
+
+#define L1_OUT store_bytes(out, MAGNITUDE_L1(i16v, gx, gy))
+#define L1_ONE *out = (uint8_t)MAGNITUDE_L1(int16_t, gx, gy)
+#define L2_OUT store_u8v(out, l2_v(gx, gy))
+#define L2_ONE *out = l2_1(gx, gy)
+#define CLASSIC_OUT store_bytes(out, classic_v(gx, gy))
+#define CLASSIC_ONE *out = (uint8_t)classic_1(gx, gy)
+
+#define sobel_l1_BLOCK(i) sobel_l1_at(above + (i), center + (i), below + (i), out + (i))
+#define sobel_l1_SINGLE(i) sobel_l1_one(above + (i), center + (i), below + (i), out + (i))
+#define sobel_l2_BLOCK(i) sobel_l2_at(above + (i), center + (i), below + (i), out + (i))
+#define sobel_l2_SINGLE(i) sobel_l2_one(above + (i), center + (i), below + (i), out + (i))
+#define sobel_classic_BLOCK(i) sobel_classic_at(above + (i), center + (i), below + (i), out + (i))
+#define sobel_classic_SINGLE(i) sobel_classic_one(above + (i), center + (i), below + (i), out + (i))
+#define scharr_l1_BLOCK(i) scharr_l1_at(above + (i), center + (i), below + (i), out + (i))
+#define scharr_l1_SINGLE(i) scharr_l1_one(above + (i), center + (i), below + (i), out + (i))
+#define scharr_l2_BLOCK(i) scharr_l2_at(above + (i), center + (i), below + (i), out + (i))
+#define scharr_l2_SINGLE(i) scharr_l2_one(above + (i), center + (i), below + (i), out + (i))
+#define scharr_classic_BLOCK(i) scharr_classic_at(above + (i), center + (i), below + (i), out + (i))
+#define scharr_classic_SINGLE(i) scharr_classic_one(above + (i), center + (i), below + (i), out + (i))
+
+DEFINE_MAGNITUDE(sobel_l1, 1, 2, L1_OUT, L1_ONE)
+DEFINE_MAGNITUDE(sobel_l2, 1, 2, L2_OUT, L2_ONE)
+DEFINE_MAGNITUDE(sobel_classic, 1, 2, CLASSIC_OUT, CLASSIC_ONE)
+DEFINE_MAGNITUDE(scharr_l1, 3, 10, L1_OUT, L1_ONE)
+DEFINE_MAGNITUDE(scharr_l2, 3, 10, L2_OUT, L2_ONE)
+DEFINE_MAGNITUDE(scharr_classic, 3, 10, CLASSIC_OUT, CLASSIC_ONE)
+
+#define DEFINE_DERIVATIVES(NAME, E, C)                                                                   \
+    static void NAME(const uint8_t *above_row, const uint8_t *center_row, const uint8_t *below_row,     \
+                     int16_t *gx_out, int16_t *gy_out, ptrdiff_t count) {                                \
+        ptrdiff_t i = 0;                                                                                 \
+        for (; i + W <= count; i += W) {                                                                 \
+            const uint8_t *above = above_row + i, *center = center_row + i, *below = below_row + i;     \
+            GRADIENTS(i16v, widen, E, C)                                                                 \
+            memcpy(gx_out + i, &gx, sizeof gx);                                                          \
+            memcpy(gy_out + i, &gy, sizeof gy);                                                          \
+        }                                                                                                \
+        for (; i < count; i++) {                                                                         \
+            const uint8_t *above = above_row + i, *center = center_row + i, *below = below_row + i;     \
+            GRADIENTS(int16_t, widen1, E, C)                                                             \
+            gx_out[i] = gx;                                                                              \
+            gy_out[i] = gy;                                                                              \
+        }                                                                                                \
+    }
+
+DEFINE_DERIVATIVES(sobel_derivatives, 1, 2)
+DEFINE_DERIVATIVES(scharr_derivatives, 3, 10)
+
+static void gray_rgb(const uint8_t *restrict rgb, uint8_t *restrict out, ptrdiff_t count) {
+    for (ptrdiff_t x = 0; x < count; x++) {
+        const uint8_t *p = rgb + 3 * x;
+        out[x] = (uint8_t)((9798 * p[0] + 19235 * p[1] + 3735 * p[2] + 16384) >> 15);
+    }
+}
+
+static void gray_rgba(const uint8_t *restrict rgba, uint8_t *restrict out, ptrdiff_t count) {
+    for (ptrdiff_t x = 0; x < count; x++) {
+        const uint8_t *p = rgba + 4 * x;
+        out[x] = (uint8_t)((9798 * p[0] + 19235 * p[1] + 3735 * p[2] + 16384) >> 15);
+    }
+}
+
+static void vertical_sums(const uint8_t *const *rows, int taps, uint16_t *restrict sums, ptrdiff_t count) {
+    if (taps == 3) {
+        const uint8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2];
+        for (ptrdiff_t x = 0; x < count; x++) sums[x] = (uint16_t)(r0[x] + 2 * r1[x] + r2[x]);
+    } else {
+        const uint8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3], *r4 = rows[4];
+        for (ptrdiff_t x = 0; x < count; x++) sums[x] = (uint16_t)(r0[x] + 4 * r1[x] + 6 * r2[x] + 4 * r3[x] + r4[x]);
+    }
+}
+
+// Sums stay below 2^16: a vertical sum is at most 255·16 and a blurred one at most 255·256 + 128.
+static void blur_row(const uint16_t *sums, int taps, uint8_t *restrict out, ptrdiff_t count) {
+    if (taps == 3) {
+        for (ptrdiff_t x = 0; x < count; x++)
+            out[x] = (uint8_t)((uint16_t)(sums[x - 1] + 2 * sums[x] + sums[x + 1] + 8) >> 4);
+    } else {
+        for (ptrdiff_t x = 0; x < count; x++)
+            out[x] = (uint8_t)((uint16_t)(sums[x - 2] + 4 * sums[x - 1] + 6 * sums[x] + 4 * sums[x + 1] + sums[x + 2] + 128) >> 8);
+    }
+}
+
+static void threshold(const uint8_t *restrict in, uint8_t level, uint8_t *restrict out, ptrdiff_t count) {
+    for (ptrdiff_t x = 0; x < count; x++) out[x] = in[x] > level ? 255 : 0;
+}
+
+const csobel_kernels CSOBEL_TABLE = {
+    .magnitude = {{sobel_l1, sobel_l2, sobel_classic}, {scharr_l1, scharr_l2, scharr_classic}},
+    .derivatives = {sobel_derivatives, scharr_derivatives},
+    .gray_rgb = gray_rgb,
+    .gray_rgba = gray_rgba,
+    .vertical_sums = vertical_sums,
+    .blur_row = blur_row,
+    .threshold = threshold,
+};
+
+#undef W

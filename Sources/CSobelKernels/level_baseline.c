@@ -1,0 +1,9 @@
+// The baseline level's kernels (see kernels_body.h).
+#include "levels.h"
+#include <string.h>
+
+#if defined(__x86_64__)
+#define CSOBEL_VECTOR_BYTES 16
+#define CSOBEL_TABLE csobel_kernels_baseline
+#include "kernels_body.h"
+#endif
