@@ -26,6 +26,9 @@ typedef void (*csobel_derivatives_row)(const uint8_t *above, const uint8_t *cent
 typedef struct {
     /// [kernel: 0 Sobel, 1 Scharr][magnitude: 0 l1, 1 l2, 2 classic]
     csobel_magnitude_row magnitude[2][3];
+    /// The same, writing whole aligned blocks with non-temporal stores: for outputs larger than the caches,
+    /// where they save the read of each output line before it is written.
+    csobel_magnitude_row magnitude_streaming[2][3];
     /// [kernel: 0 Sobel, 1 Scharr]
     csobel_derivatives_row derivatives[2];
     /// `(9798 R + 19235 G + 3735 B + 16384) >> 15` of `count` RGB (3 bytes) or RGBA (4 bytes) pixels.

@@ -30,9 +30,9 @@ enum GradientKernel {
     /// `output.rect` grown by 1 and clipped to the image.
     static func magnitude(
         _ kernel: DerivativeKernel, _ magnitude: Magnitude,
-        source: SourceRegion, output: DestinationRegion, edges: ImageEdges, kernels: RowKernels
+        source: SourceRegion, output: DestinationRegion, edges: ImageEdges, kernels: RowKernels, streaming: Bool = false
     ) {
-        let row = kernels.magnitude(kernel, magnitude)
+        let row = kernels.magnitude(kernel, magnitude, streaming: streaming)
         switch (kernel, magnitude) {
         case (.sobel, .l1): run(SobelStencil.self, L1Kernel.self, source, output, edges, row)
         case (.sobel, .l2): run(SobelStencil.self, L2Kernel.self, source, output, edges, row)

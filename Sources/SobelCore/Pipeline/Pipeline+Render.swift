@@ -8,8 +8,10 @@ extension Pipeline {
 
     /// Computes `output.rect` reading `source`, which covers `output.rect` grown by the halo and
     /// clipped to the image. Intermediate planes cover only what later steps still read.
-    /// - Parameter kernels: The row loops to run: the algorithm is the same, only its schedule on the CPU differs.
-    func render(source: SourceRegion, output: DestinationRegion, edges: ImageEdges, kernels: RowKernels) {
+    /// - Parameters:
+    ///   - kernels: The row loops to run: the algorithm is the same, only its schedule on the CPU differs.
+    ///   - streamsOutput: Whether the last step writes `output` with non-temporal stores (a large final image).
+    func render(source: SourceRegion, output: DestinationRegion, edges: ImageEdges, kernels: RowKernels, streamsOutput: Bool = false) {
         let steps = steps(forChannels: source.channels)
         guard !steps.isEmpty else { return CopyKernel.copy(source: source, output: output) }
         var remainingHalo = steps.reduce(0) { $0 + $1.radius }
@@ -25,7 +27,8 @@ extension Pipeline {
                 case .gray: GrayKernel.convert(source: current, output: destination, kernels: kernels)
                 case .blur(let size): BlurKernel.apply(size, source: current, output: destination, edges: edges, kernels: kernels)
                 case .gradient(let kernel, let magnitude):
-                    GradientKernel.magnitude(kernel, magnitude, source: current, output: destination, edges: edges, kernels: kernels)
+                    GradientKernel.magnitude(kernel, magnitude, source: current, output: destination, edges: edges, kernels: kernels,
+                                             streaming: isLast && streamsOutput)
                 case .threshold(let level): ThresholdKernel.apply(level: level, source: current, output: destination, kernels: kernels)
                 }
             }

@@ -31,7 +31,9 @@ extension Pipeline {
     }
 
     /// ``run(on:into:plan:threads:)`` with the row loops of a given CPU level, for the tests of every level.
-    func run(on image: Image, into output: inout Image, plan: TilePlan? = nil, threads: Int? = nil, kernels: RowKernels) throws {
+    /// - Parameter streamsOutput: Whether the last step streams its output; `nil` decides by the image's size.
+    func run(on image: Image, into output: inout Image, plan: TilePlan? = nil, threads: Int? = nil, kernels: RowKernels,
+             streamsOutput: Bool? = nil) throws {
         let threadCount = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let plan = try plan ?? TilePlan.automatic(width: image.width, height: image.height, halo: halo, threads: threadCount)
         guard plan.width == image.width, plan.height == image.height else {
@@ -43,12 +45,13 @@ extension Pipeline {
         }
         guard plan.halo >= halo else { throw TilingError.haloTooSmall(plan: plan.halo, pipeline: halo) }
         let edges = ImageEdges(width: image.width, height: image.height, border: border)
+        let streams = streamsOutput ?? (image.width * image.height >= RowKernels.streamingThreshold)
         image.withUnsafeRows { input, inputStride in
             output.withUnsafeMutableRows { out, outStride in
                 let whole = SourceRegion(origin: input, rowStride: inputStride, channels: image.channels, rect: edges.bounds)
                 let target = DestinationRegion(origin: out, rowStride: outStride, rect: edges.bounds)
                 Self.forEachTile(of: plan, threads: threadCount) { tile in
-                    render(source: whole, output: target.cropped(to: tile.output), edges: edges, kernels: kernels)
+                    render(source: whole, output: target.cropped(to: tile.output), edges: edges, kernels: kernels, streamsOutput: streams)
                 }
             }
         }

@@ -95,6 +95,7 @@ extension Sobel {
                 return
             }
             var results: [BenchResult] = []
+            if !json && !codecs { FileHandle.standardError.write(Data("\(Sobel.kernelsSummary)\n".utf8)) }
             for size in try codecs && sizes == Self.defaultSizes ? [TileSize(argument: "4096x4096")!] : parsedSizes() {
                 let rgb = try PhotoMosaic.rgb(from: source, width: size.width, height: size.height)
                 let gray = try Pipeline([.gray]).run(on: rgb)
@@ -133,7 +134,8 @@ extension Sobel {
             var rows = cases.indices.map { index in
                 let mps = medians[index].sorted()[passes / 2]
                 return BenchResult(name: cases[index].0, width: gray.width, height: gray.height, threads: threads, mps: mps,
-                                   ratioToMemcpy: index == 0 ? nil : mps / memcpy, runs: runs * passes, input: nil, sizeRatio: nil)
+                                   ratioToMemcpy: index == 0 ? nil : mps / memcpy, runs: runs * passes, input: nil, sizeRatio: nil,
+                                   cpu: CPULevel.active?.rawValue ?? "swift")
             }
             if threads == 1 {
                 var scalar = timer.measure("scalar-l1", runs: 3) {

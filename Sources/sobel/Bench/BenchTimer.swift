@@ -17,9 +17,11 @@ struct BenchResult: Codable {
     var input: String?
     /// Encoder rows: output bytes divided by raw pixel bytes.
     var sizeRatio: Double?
+    /// Kernel rows: the CPU level the kernels ran at (``CPULevel``), or `swift` for the portable loops.
+    var cpu: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, width, height, threads, mps, runs, input
+        case name, width, height, threads, mps, runs, input, cpu
         case ratioToMemcpy = "ratio_to_memcpy"
         case sizeRatio = "size_ratio"
     }

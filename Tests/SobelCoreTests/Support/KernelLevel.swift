@@ -12,9 +12,9 @@ struct KernelLevel: CustomTestStringConvertible, Sendable {
 
 extension Pipeline {
     /// ``run(on:plan:threads:)`` with the row loops of `level`.
-    func run(on image: Image, plan: TilePlan? = nil, threads: Int? = nil, level: KernelLevel) throws -> Image {
+    func run(on image: Image, plan: TilePlan? = nil, threads: Int? = nil, level: KernelLevel, streaming: Bool? = nil) throws -> Image {
         var output = Image(uninitializedWidth: image.width, height: image.height)
-        try run(on: image, into: &output, plan: plan, threads: threads, kernels: level.kernels)
+        try run(on: image, into: &output, plan: plan, threads: threads, kernels: level.kernels, streamsOutput: streaming)
         return output
     }
 
