@@ -1,6 +1,7 @@
 # One image for both roles: `serve` (the default command) and `work`.
-#   docker build -t sobel .                                   # portable x86-64 build
-#   docker build --build-arg SWIFT_CPU_FLAGS="-Xswiftc -target-cpu -Xswiftc znver4" -t sobel:znver4 .
+#   docker build -t sobel .                                   # every x86-64 CPU at full speed: the kernels pick
+#                                                             # AVX-512, AVX2 or SSE2 code at run time (SOBEL_CPU)
+#   docker build --build-arg SWIFT_CPU_FLAGS="-Xswiftc -target-cpu -Xswiftc znver4" -t sobel:znver4 .   # optional
 #   docker run -p 8080:8080 sobel                             # embedded mode
 #   docker run -e SOBEL_AMQP_URL=… -e SOBEL_REDIS_URL=… sobel work --concurrency 4
 
@@ -16,7 +17,8 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
-# CPU tuning is a build argument, never part of Package.swift; the default is portable.
+# CPU tuning is an optional build argument, never part of Package.swift; the hot kernels choose their CPU level at
+# run time either way.
 ARG SWIFT_CPU_FLAGS=""
 # hadolint ignore=SC2086
 RUN swift build -c release --product sobel --static-swift-stdlib $SWIFT_CPU_FLAGS \

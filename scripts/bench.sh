@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Speed report: the anchors (OpenCV, Halide, libvips, memcpy) and sobel bench, default and tuned
-# builds, measured one right after another on this machine. Takes about 10 minutes.
+# Speed report: the anchors (OpenCV, Halide, libvips, memcpy) and sobel bench: the default build (at its
+# best CPU level, and forced to each lower one), and the tuned build, measured one right after another on this
+# machine. Takes about 15 minutes.
 # Usage: scripts/bench.sh [TARGET_CPU]       (default znver4; e.g. haswell, native)
 #        scripts/bench.sh --service [TARGET_CPU]   whole service jobs only (private RabbitMQ and Redis; ~5 minutes)
-# Writes bench-out/anchors/results.{md,json}, bench-out/{default,tuned,codecs,codecs-opencv}.json,
+# Writes bench-out/anchors/results.{md,json}, bench-out/{default,level-avx2,level-baseline,tuned,codecs,codecs-opencv}.json,
 # or with --service bench-out/{service,service-opencv}.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,18 +30,25 @@ if [ "${1:-}" = --service ]; then
     exit 0
 fi
 cpu=${1:-znver4}
-echo "== building: default (portable) and tuned (-target-cpu $cpu) release builds"
+echo "== building: default (no flags: the kernels pick their CPU level at run time) and tuned (-target-cpu $cpu) release builds"
 swift build -c release --product sobel
 swift build -c release --product sobel --scratch-path ".build-$cpu" -Xswiftc -target-cpu -Xswiftc "$cpu"
+default_sobel="$(swift build -c release --show-bin-path)/sobel"
 echo "== anchors (OpenCV, Halide, libvips, memcpy): scripts/anchors/sobel_anchors.py"
 python3 -m pip install -q opencv-python-headless==5.0.0.93 numpy scipy scikit-image halide pyvips
 python3 scripts/anchors/sobel_anchors.py --skip codecs,cli,slow,checks --out-dir "$out/anchors"
-echo "== sobel bench, default build"
-"$(swift build -c release --show-bin-path)/sobel" bench --json > "$out/default.json"
+echo "== sobel bench, default build ($("$default_sobel" --version))"
+"$default_sobel" bench --json > "$out/default.json"
+echo "== sobel bench, default build at each lower CPU level it supports (SOBEL_CPU), 4096x4096"
+for level in avx2 baseline; do
+    if SOBEL_CPU=$level "$default_sobel" --version > /dev/null 2>&1; then
+        SOBEL_CPU=$level "$default_sobel" bench --sizes 4096x4096 --json > "$out/level-$level.json"
+    fi
+done
 echo "== sobel bench, tuned build ($cpu)"
 ".build-$cpu/release/sobel" bench --json > "$out/tuned.json"
 echo "== codecs: sobel bench --codecs, then OpenCV on the same pixels"
-"$(swift build -c release --show-bin-path)/sobel" bench --codecs --json --save-inputs "$out/codec-inputs" > "$out/codecs.json"
+"$default_sobel" bench --codecs --json --save-inputs "$out/codec-inputs" > "$out/codecs.json"
 python3 scripts/codec_anchors.py "$out/codec-inputs" > "$out/codecs-opencv.json"
 echo "wrote $out/"
 python3 scripts/bench_report.py "$out"
