@@ -45,6 +45,34 @@ import Testing
         }
     }
 
+    /// Every level's magnitudes of raw planes equal the public scalar definitions: every gx/gy pair a 3×3
+    /// Sobel can produce (the C levels compute l2 from a reciprocal square root estimate and a correction), and
+    /// a grid over Scharr's wider range.
+    @Test(arguments: KernelLevel.all)
+    func planeMagnitudesEqualTheScalarDefinitions(_ level: KernelLevel) throws {
+        let sobel = Array(-1020...1020)
+        let scharr = Array(stride(from: -4080, through: 4080, by: 17)) + Array(-300...300)
+        for values in [sobel, scharr] {
+            let width = values.count
+            var gx = try GradientPlane(width: width, height: width), gy = try GradientPlane(width: width, height: width)
+            for (row, y) in values.enumerated() {
+                for (column, x) in values.enumerated() {
+                    gx[column, row] = Int16(x)
+                    gy[column, row] = Int16(y)
+                }
+            }
+            for magnitude in Magnitude.allCases {
+                let result = try magnitude.combine(gx: gx, gy: gy, kernels: level.kernels)
+                var mismatches = 0
+                for (row, y) in values.enumerated() {
+                    for (column, x) in values.enumerated() where result[column, row] != magnitude.combine(x, y) { mismatches += 1 }
+                }
+                #expect(mismatches == 0, "\(magnitude): \(mismatches) of \(width * width) pairs differ")
+            }
+        }
+        #expect(throws: ImageError.self) { try Magnitude.l1.combine(gx: GradientPlane(width: 2, height: 2), gy: GradientPlane(width: 3, height: 2)) }
+    }
+
     /// The row loops' branch-free magnitudes equal the public scalar definitions: every gx/gy pair a
     /// 3×3 Sobel can produce, and a grid over Scharr's wider range.
     @Test func kernelMagnitudesEqualTheScalarDefinitions() {

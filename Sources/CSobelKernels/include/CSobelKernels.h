@@ -31,6 +31,8 @@ typedef struct {
     csobel_magnitude_row magnitude_streaming[2][3];
     /// [kernel: 0 Sobel, 1 Scharr]
     csobel_derivatives_row derivatives[2];
+    /// [magnitude: 0 l1, 1 l2, 2 classic] of `count` gx and gy values.
+    void (*combine[3])(const int16_t *gx, const int16_t *gy, uint8_t *out, ptrdiff_t count);
     /// `(9798 R + 19235 G + 3735 B + 16384) >> 15` of `count` RGB (3 bytes) or RGBA (4 bytes) pixels.
     void (*gray_rgb)(const uint8_t *rgb, uint8_t *out, ptrdiff_t count);
     void (*gray_rgba)(const uint8_t *rgba, uint8_t *out, ptrdiff_t count);

@@ -10,6 +10,8 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidRowStride(rowStride: Int, minimum: Int)
     /// A rectangle that is empty or reaches outside the image.
     case rectOutsideImage(Rect, width: Int, height: Int)
+    /// Two planes that must match in size and channels do not.
+    case planesDiffer(width: Int, height: Int, channels: Int, otherWidth: Int, otherHeight: Int, otherChannels: Int)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
             "row stride \(rowStride) is shorter than a row (\(minimum) elements)"
         case let .rectOutsideImage(rect, width, height):
             "rectangle \(rect) is empty or outside the \(width)x\(height) image"
+        case let .planesDiffer(width, height, channels, otherWidth, otherHeight, otherChannels):
+            "the planes differ: \(width)x\(height) with \(channels) channel(s) and \(otherWidth)x\(otherHeight) with \(otherChannels); both need one channel and the same size"
         }
     }
 }

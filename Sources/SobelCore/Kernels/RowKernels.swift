@@ -36,6 +36,15 @@ struct RowKernels: @unchecked Sendable {
         }
     }
 
+    func combine(_ magnitude: Magnitude) -> (@convention(c) (UnsafePointer<Int16>?, UnsafePointer<Int16>?, UnsafeMutablePointer<UInt8>?, Int) -> Void)? {
+        guard let table else { return nil }
+        switch magnitude {
+        case .l1: return table.pointee.combine.0
+        case .l2: return table.pointee.combine.1
+        case .classic: return table.pointee.combine.2
+        }
+    }
+
     func derivatives(_ kernel: DerivativeKernel) -> csobel_derivatives_row? {
         guard let table else { return nil }
         return kernel == .sobel ? table.pointee.derivatives.0 : table.pointee.derivatives.1
