@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
-// The decoder fuzz target, kept out of the main package: it only builds with -sanitize=fuzzer,
-// which supplies `main`. Run it with scripts/fuzz.sh.
+// The fuzz targets, kept out of the main package: they only build with -sanitize=fuzzer, which supplies
+// `main`. DecodeFuzzer feeds the image decoders, ChunkFuzzer the chunk decoder and a worker's rendering.
+// Run them with scripts/fuzz.sh.
 import PackageDescription
 
 let package = Package(
@@ -10,6 +11,11 @@ let package = Package(
         .executableTarget(
             name: "DecodeFuzzer",
             dependencies: [.product(name: "SobelCodecs", package: "main")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
+            name: "ChunkFuzzer",
+            dependencies: [.product(name: "SobelService", package: "main"), .product(name: "SobelCore", package: "main")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ]

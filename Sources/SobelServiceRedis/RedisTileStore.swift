@@ -115,8 +115,16 @@ public final class RedisTileStore: TileStore, Sendable {
             (try $0.send(["HMGET", key(job), "record", "status", "error"]), try $0.send(["SCARD", key(job, ":done")]))
         }
         guard case .array(let values) = fields, values.count == 3, let json = values[0].bytes else { return nil }
-        var record = try Self.decoder.decode(JobRecord.self, from: Data(json))
-        if let status = values[1].text.flatMap(JobStatus.init(rawValue:)) { record.status = status }
+        var record: JobRecord
+        do {
+            record = try Self.decoder.decode(JobRecord.self, from: Data(json))
+        } catch {
+            // A record that cannot be read (written by a broken client, or half-overwritten) is a failed job
+            // with a reason, never an error that callers would take for an unreachable store.
+            record = JobRecord(id: job, status: .failed, tilesDone: 0, tilesTotal: 0, width: 0, height: 0, pipeline: "", outputFormat: "",
+                               createdMs: 0, deadlineMs: 0, error: "the job's record in Redis cannot be read: \(DecodingError.summary(of: error))")
+        }
+        if let status = values[1].text.flatMap(JobStatus.init(rawValue:)), record.status != .failed { record.status = status }
         if let error = values[2].text, !error.isEmpty { record.error = error }
         record.tilesDone = done.integer ?? 0
         return record

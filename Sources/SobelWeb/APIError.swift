@@ -49,6 +49,15 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 }
 
+/// Marks every response `X-Content-Type-Options: nosniff`, so browsers never guess a type the server did not send.
+struct NoSniffMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        return response
+    }
+}
+
 /// Turns every error into the JSON error format, logging unexpected ones.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -62,14 +71,17 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Refuses `/api/` requests without the configured bearer token (401).
+/// Refuses `/api/` requests without the configured bearer token (401). The scheme is case-insensitive
+/// (RFC 9110 §11.1); the token is compared in constant time.
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let expected = "Bearer \(token)"
-        guard let given = request.headers[.authorization], given.utf8.count == expected.utf8.count,
-              zip(given.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
+        let given = request.headers[.authorization] ?? ""
+        let scheme = given.prefix { $0 != " " }
+        let credentials = given.dropFirst(scheme.count).drop { $0 == " " }
+        guard scheme.lowercased() == "bearer", credentials.utf8.count == token.utf8.count,
+              zip(credentials.utf8, token.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
             throw APIError(.unauthorized, "unauthorized", "this API needs 'Authorization: Bearer <token>' (SOBEL_API_TOKEN)",
                            headers: [.wwwAuthenticate: "Bearer"])
         }

@@ -31,6 +31,7 @@ public func buildRouter(coordinator: Coordinator, isEmbedded: Bool, settings: We
                         metrics: PrometheusCollectorRegistry? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: NoSniffMiddleware())
     router.add(middleware: APIErrorMiddleware())
     HealthController(coordinator: coordinator, isEmbedded: isEmbedded).addRoutes(to: router)
     if let metrics {

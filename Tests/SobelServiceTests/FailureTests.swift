@@ -80,12 +80,23 @@ import Testing
                                  format: .gray8, pipeline: "gray,sobel:l2", deadlineMs: now + 60_000, publishedMs: now)
         try broker.publishConfirmed([ChunkMessage(header: header, pixels: [1, 2, 3]).encoded()], to: harness.queueName, contentType: ChunkMessage.contentType)
 
+        // A chunk whose geometry overflows any arithmetic (it killed every worker with a trap, one after another):
+        // dead-lettered, and its job fails with the reason.
+        let overflowing = JobID()
+        try harness.coordinator.store.saveRecord(JobRecord(id: overflowing, status: .running, tilesDone: 0, tilesTotal: 1, width: 4, height: 4,
+                                                          pipeline: "gray,sobel:l2", outputFormat: "png", createdMs: now, deadlineMs: now + 60_000))
+        var huge = header
+        (huge.job, huge.input, huge.output) = (overflowing, Rect(x: 0, y: 0, width: 1 << 32, height: 1 << 32), Rect(x: Int.max, y: 0, width: 4, height: 4))
+        try broker.publishConfirmed([ChunkMessage(header: huge, pixels: [1]).encoded()], to: harness.queueName, contentType: ChunkMessage.contentType)
+
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, try queue.deadLetterDepth() < deadBefore + 2 { Thread.sleep(forTimeInterval: 0.1) }
-        #expect(try queue.deadLetterDepth() == deadBefore + 2, "both poison messages are in the dead-letter queue")
+        while Date() < deadline, try queue.deadLetterDepth() < deadBefore + 3 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(try queue.deadLetterDepth() == deadBefore + 3, "the three poison messages are in the dead-letter queue")
         let failed = try #require(try harness.coordinator.status(id))
         #expect(failed.status == .failed && (failed.error ?? "").contains("3 bytes"), "\(failed.error ?? "no error")")
-        #expect(harness.workers[0].isRunning, "the worker survives")
+        let overflowed = try #require(try harness.coordinator.status(overflowing))
+        #expect(overflowed.status == .failed && (overflowed.error ?? "").contains("is not inside the 4x4 image"), "\(overflowed.error ?? "no error")")
+        #expect(harness.workers[0].isRunning, "the worker survives: \(harness.workerLogs)")
 
         let (image, options, pipeline) = (Image.random(width: 50, height: 40, using: &Self.generator), JobOptions(), Pipeline.default)
         let (record, result) = try harness.run(image, options)

@@ -45,7 +45,7 @@ import Testing
             do {
                 _ = try ChunkMessage(decoding: Array(bytes))
                 return "accepted"
-            } catch let error as WireError {
+            } catch {
                 #expect(error.job == Self.header.job)
                 return error.description
             }
@@ -112,4 +112,62 @@ import Testing
         #expect(record.error == nil && record.tilesTotal == 4 && record.timings.decode == 0)
         #expect(record.timings.compute == (json.contains("1.5") ? 1.5 : 0))
     }
+
+    /// Whatever a message on the queue says, decoding and rendering it never traps: random and mutated headers
+    /// (extreme integers in every field) either decode and render, or are refused with a `WireError` in words.
+    @Test func randomAndMutatedHeadersNeverTrap() throws {
+        var generator = SeededGenerator(seed: 151)
+        let extremes = [Int.min, Int.min + 1, -(1 << 32), -1, 0, 1, 2, 3, 7, 8, 9, 1 << 20, (1 << 20) + 1, 1 << 32, Int.max - 1, Int.max]
+        func pick() -> Int { Bool.random(using: &generator) ? extremes.randomElement(using: &generator)! : Int.random(in: -3...12, using: &generator) }
+        func rect() -> Rect { Rect(x: pick(), y: pick(), width: pick(), height: pick()) }
+        var accepted = 0, refused = 0
+        for trial in 0..<4_000 {
+            var header = Self.header
+            switch trial % 4 {
+            case 0: (header.tile, header.tiles) = (pick(), pick())
+            case 1: (header.imageWidth, header.imageHeight) = (pick(), pick())
+            case 2: (header.input, header.output) = (rect(), rect())
+            default:
+                (header.tile, header.tiles, header.imageWidth, header.imageHeight) = (pick(), pick(), pick(), pick())
+                (header.input, header.output) = (rect(), rect())
+            }
+            header.pipeline = ["gray,sobel:l2", "blur:5,scharr:l1", "threshold:9", "sobel:l9", ""].randomElement(using: &generator)!
+            let area = header.input.width > 0 && header.input.height > 0 && header.input.width < 64 && header.input.height < 64
+                ? header.input.width * header.input.height : Int.random(in: 0...40, using: &generator)
+            let message = try ChunkMessage(header: header, pixels: Array(repeating: 9, count: area)).encoded()
+            do {
+                let chunk = try ChunkMessage(decoding: message)
+                let image = try Pipeline(parsing: chunk.header.pipeline).render(
+                    tile: chunk.tile, input: chunk.inputImage(), imageWidth: chunk.header.imageWidth, imageHeight: chunk.header.imageHeight)
+                #expect(image.width == chunk.header.output.width && image.height == chunk.header.output.height)
+                accepted += 1
+            } catch let error as WireError {
+                #expect(!error.description.contains("DecodingError") && !error.description.contains("..<"), "\(error)")
+                refused += 1
+            } catch {
+                refused += 1  // a pipeline or tiling error, in words, as the worker reports it
+            }
+        }
+        #expect(accepted > 20 && refused > 1_000, "both paths ran: \(accepted) accepted, \(refused) refused")
+    }
+
+    @Test func overflowingGeometryIsRefusedInWords() throws {
+        var header = Self.header
+        header.input = Rect(x: 0, y: 0, width: 1 << 32, height: 1 << 32)
+        #expect(throws: WireError.invalid(header.job, tile: 2, "the input rectangle 4294967296x4294967296+0+0 is not inside the 10x8 image")) {
+            try ChunkMessage(decoding: ChunkMessage(header: header, pixels: [1]).encoded())
+        }
+        header = Self.header
+        header.tiles = Int.min
+        #expect(throws: WireError.invalid(header.job, tile: 2, "the job's tile count -9223372036854775808 is not positive")) {
+            try ChunkMessage(decoding: ChunkMessage(header: header, pixels: [1]).encoded())
+        }
+        header = Self.header
+        let bytes = try ChunkMessage(header: header, pixels: Array(repeating: 1, count: 40)).encoded()
+        let broken = Array(bytes.prefix { $0 != 0x0A }) + [0x0A] + Array("!!!!".utf8)
+        #expect(throws: WireError.invalid(header.job, tile: 2, "the pixels are not valid base64 (RFC 4648, standard alphabet, with padding)")) {
+            try ChunkMessage(decoding: broken)
+        }
+    }
 }
+

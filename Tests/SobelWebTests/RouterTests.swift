@@ -171,8 +171,17 @@ import Testing
             try await client.execute(uri: "/api/v1/workers", method: .get, headers: [.authorization: "Bearer wrong-token!"]) {
                 #expect($0.status == .unauthorized)
             }
+            for scheme in ["Bearer", "bearer", "BEARER"] {
+                try await client.execute(uri: "/api/v1/workers", method: .get, headers: [.authorization: "\(scheme) s3cret-token"]) {
+                    #expect($0.status == .ok, "the scheme '\(scheme)' is case-insensitive (RFC 9110 §11.1)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/workers", method: .get, headers: [.authorization: "Basic s3cret-token"]) {
+                #expect($0.status == .unauthorized)
+                #expect($0.headers[.xContentTypeOptions] == "nosniff", "errors are nosniff too")
+            }
             try await client.execute(uri: "/api/v1/workers", method: .get, headers: [.authorization: "Bearer s3cret-token"]) {
-                #expect($0.status == .ok)
+                #expect($0.headers[.xContentTypeOptions] == "nosniff" && $0.headers[.contentType] == "application/json")
             }
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok, "health checks need no token") }
         }

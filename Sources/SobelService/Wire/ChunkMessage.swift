@@ -71,30 +71,32 @@ public struct ChunkMessage: Sendable {
         return Array(bytes)
     }
 
-    /// Reads a chunk from the wire and checks that it is complete and consistent.
+    /// Reads a chunk from the wire and checks that it is complete and consistent. Whoever wrote the message,
+    /// this never traps: every field is checked with arithmetic that cannot overflow before anything is
+    /// sized by it.
     /// - Parameter bytes: One message body.
     /// - Throws: ``WireError`` saying what is wrong; ``WireError/header(_:)`` when even the header is unreadable.
-    public init(decoding bytes: [UInt8]) throws {
+    public init(decoding bytes: [UInt8]) throws(WireError) {
         guard let newline = bytes.firstIndex(of: 0x0A) else { throw WireError.header("no newline after the JSON header") }
         do {
             header = try Self.decoder.decode(ChunkHeader.self, from: Data(bytes[..<newline]))
         } catch {
-            throw WireError.header("the JSON header is invalid (\(error))")
+            throw WireError.header("the JSON header is invalid (\(DecodingError.summary(of: error)))")
         }
+        let header = header
+        func invalid(_ detail: String) -> WireError { .invalid(header.job, tile: header.tile, detail) }
         guard header.version == ChunkHeader.currentVersion else {
-            throw WireError.invalid(header.job, tile: header.tile, "wire format version \(header.version) is not supported (this worker reads \(ChunkHeader.currentVersion))")
+            throw invalid("wire format version \(header.version) is not supported (this worker reads \(ChunkHeader.currentVersion))")
         }
-        do {
-            pixels = try Base64.decode(bytes: bytes[(newline + 1)...])
-        } catch {
-            throw WireError.invalid(header.job, tile: header.tile, "the pixels are not valid base64 (\(error))")
+        try header.checkGeometry()
+        guard let decoded = try? Base64.decode(bytes: bytes[(newline + 1)...]) else {
+            throw invalid("the pixels are not valid base64 (RFC 4648, standard alphabet, with padding)")
         }
+        pixels = decoded
+        // Both factors are bounded by checkGeometry (at most 2^40 pixels, 4 channels): no overflow.
         let expected = header.input.area * header.format.channels
-        guard header.input.width > 0, header.input.height > 0, pixels.count == expected else {
-            throw WireError.invalid(header.job, tile: header.tile, "the chunk carries \(pixels.count) bytes; input \(header.input) in \(header.format.rawValue) needs \(expected)")
-        }
-        guard (0..<max(header.tiles, 0)).contains(header.tile) else {
-            throw WireError.invalid(header.job, tile: header.tile, "tile \(header.tile) is outside 0..<\(header.tiles)")
+        guard pixels.count == expected else {
+            throw invalid("the chunk carries \(pixels.count) bytes; input \(header.input) in \(header.format.rawValue) needs \(expected)")
         }
     }
 
@@ -112,6 +114,29 @@ public struct ChunkMessage: Sendable {
         return encoder
     }()
     private static let decoder = JSONDecoder()
+}
+
+extension ChunkHeader {
+    /// Checks the tile index and every rectangle against the image, with arithmetic that cannot overflow:
+    /// the image is 1…2²⁰ pixels a side, and `output` ⊆ `input` ⊆ the image.
+    /// - Throws: ``WireError/invalid(_:tile:_:)`` naming the field.
+    func checkGeometry() throws(WireError) {
+        func invalid(_ detail: String) -> WireError { .invalid(job, tile: tile, detail) }
+        guard tiles >= 1 else { throw invalid("the job's tile count \(tiles) is not positive") }
+        guard tile >= 0, tile < tiles else { throw invalid("tile \(tile) is not one of the job's \(tiles) tiles (0 to \(tiles - 1))") }
+        let side = PlaneLimits.maxSide
+        guard (1...side).contains(imageWidth), (1...side).contains(imageHeight) else {
+            throw invalid("the image size \(imageWidth)x\(imageHeight) is not 1 to \(side) pixels a side")
+        }
+        for (name, rect) in [("input", input), ("output", output)] {
+            // width ≥ 1 and the image side ≤ 2^20 keep `imageWidth - rect.width` from overflowing.
+            guard rect.width >= 1, rect.height >= 1, rect.x >= 0, rect.y >= 0,
+                  rect.x <= imageWidth - rect.width, rect.y <= imageHeight - rect.height else {
+                throw invalid("the \(name) rectangle \(rect) is not inside the \(imageWidth)x\(imageHeight) image")
+            }
+        }
+        guard input.contains(output) else { throw invalid("the input rectangle \(input) does not contain the output rectangle \(output)") }
+    }
 }
 
 /// Why a message or stored value could not be read.

@@ -142,8 +142,7 @@ public final class Worker: Sendable {
         do {
             message = try ChunkMessage(decoding: delivery.body)
         } catch {
-            let wire = error as? WireError
-            reject(delivery, from: consumer, job: wire?.job, tile: wire?.tile, reason: "\(error)")
+            reject(delivery, from: consumer, job: error.job, tile: error.tile, reason: "\(error)")
             return
         }
         let header = message.header
