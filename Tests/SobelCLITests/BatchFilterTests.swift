@@ -128,7 +128,6 @@ import Testing
     }
 
     @Test(arguments: [
-        (["filter", "a.png", "b.png", "-o", "one.png"], "names one file"),
         (["filter", "-", "-", "-o", "-"], "standard input"),
         (["filter", "a.png", "--jobs", "0"], "--jobs"),
         (["filter", "a.png", "-o", "-", "--json"], "--json"),
@@ -217,4 +216,50 @@ import Testing
         #expect(result.status == 1 && result.stdout.isEmpty)
         #expect(result.stderr.contains("Landscape_1.jpg: input of 347327 bytes exceeds the limit of 1000 bytes"), "\(result.stderr)")
     }
+
+    /// `-o` for a folder, a glob or several files names a folder, created when missing, whatever its spelling;
+    /// for one file it names a file only with an image extension.
+    @Test(arguments: [
+        (["photos"], "edges", ["a.sobel.png", "b.sobel.png", "c.sobel.png"]),
+        (["photos"], "edges/", ["a.sobel.png", "b.sobel.png", "c.sobel.png"]),
+        (["photos"], "edges.png", ["a.sobel.png", "b.sobel.png", "c.sobel.png"]),
+        (["photos/*.png"], "edges", ["a.sobel.png", "c.sobel.png"]),
+        (["photos/a.png", "photos/b.jpg"], "edges", ["a.sobel.png", "b.sobel.png"]),
+        (["photos/a.png"], "edges", ["a.sobel.png"]),
+        (["photos/a.png"], "edges/", ["a.sobel.png"]),
+    ])
+    func outputFoldersForEverySpelling(_ inputs: [String], _ output: String, _ expected: [String]) throws {
+        let root = try SobelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let photos = root.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        var generator = SeededGenerator(seed: 9)
+        for name in ["a.png", "c.png"] {
+            try Data(ImageCodec.encode(Image.random(width: 40, height: 30, using: &generator), options: .png(.fast))).write(to: photos.appendingPathComponent(name))
+        }
+        try Data(ImageCodec.encode(Image.random(width: 40, height: 30, format: .rgb8, using: &generator), options: .jpeg(quality: 90)))
+            .write(to: photos.appendingPathComponent("b.jpg"))
+        let result = try SobelProcess.run(["filter"] + inputs.map { root.appendingPathComponent($0).path } + ["-o", root.appendingPathComponent(output).path])
+        #expect(result.status == 0, "\(inputs) -o \(output): \(result.stderr)")
+        #expect(BatchFilterTests.files(under: root.appendingPathComponent(output)) == expected, "\(inputs) -o \(output)")
+    }
+
+    @Test func oneFileWithAnImageExtensionIsAFile() throws {
+        let root = try SobelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var generator = SeededGenerator(seed: 10)
+        let input = root.appendingPathComponent("a.png")
+        try Data(ImageCodec.encode(Image.random(width: 20, height: 10, using: &generator), options: .png(.fast))).write(to: input)
+        for output in ["edges.png", "edges.jpg", "edges.pgm"] {
+            let result = try SobelProcess.run(["filter", input.path, "-o", root.appendingPathComponent(output).path])
+            var isFolder: ObjCBool = false
+            #expect(result.status == 0 && FileManager.default.fileExists(atPath: root.appendingPathComponent(output).path, isDirectory: &isFolder)
+                    && !isFolder.boolValue, "\(output): \(result.stderr)")
+            #expect(try ImageCodec.decode(Data(contentsOf: root.appendingPathComponent(output))).width == 20)
+        }
+        // A folder is needed for several inputs, but a file of that name exists: a usage error, nothing written.
+        let clash = try SobelProcess.run(["filter", input.path, input.path + "-missing.png", "-o", root.appendingPathComponent("edges.png").path])
+        #expect(clash.status == 2 && clash.stderr.contains("must be a folder"), "\(clash.stderr)")
+    }
 }
+

@@ -44,7 +44,7 @@ struct BatchInputs {
                 continue
             }
             let paths: [String]
-            if !FileManager.default.fileExists(atPath: argument), argument.contains(where: { "*?[".contains($0) }) {
+            if isPattern(argument) {
                 paths = Glob.expand(argument)
                 if paths.isEmpty { result.failures.append((argument, "no file matches this pattern")) }
             } else {
@@ -97,6 +97,16 @@ struct BatchInputs {
                 skipped.append((path, "not an image"))
             }
         }
+    }
+
+    /// Whether an argument is a glob pattern the shell left unexpanded (not an existing path).
+    static func isPattern(_ argument: String) -> Bool {
+        !FileManager.default.fileExists(atPath: argument) && argument.contains(where: { "*?[".contains($0) })
+    }
+
+    /// Whether the arguments name one image file (or standard input), rather than a folder, a pattern or several.
+    static func isSingleFile(_ arguments: [String]) -> Bool {
+        arguments.count == 1 && !isPattern(arguments[0]) && !FileManager.default.isDirectory(atPath: arguments[0])
     }
 
     /// A file found in a folder is an image if its name says so or its first bytes do; a damaged

@@ -32,7 +32,7 @@ extension Sobel {
         var inputs: [String]
 
         @Option(name: .shortAndLong, help: ArgumentHelp(
-            "A file (one input), a folder (many inputs; the input tree is mirrored), or '-' for standard output. Without -o, each result is written next to its input.",
+            "A folder for a folder, a glob or several inputs (created when missing; the input tree is mirrored); for one file, a file when it has an extension (edges.png), else a folder; '-' for standard output. Without -o, each result is written next to its input.",
             valueName: "output"))
         var output: String?
 
@@ -64,7 +64,7 @@ extension Sobel {
             if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
             if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be given once") }
             if json && output == "-" { throw ValidationError("--json and -o - both write to standard output: choose one") }
-            if let output, output != "-", !OutputPlan(output: output, namePattern: namePattern).isFolder(output) {
+            if let output, output != "-", !OutputPlan(output: output, namePattern: namePattern, inputs: inputs).outputIsFolder {
                 _ = try outputOptions.encoding(for: output)
             } else {
                 _ = try outputOptions.encoding(for: namePattern)
@@ -73,7 +73,7 @@ extension Sobel {
 
         func run() throws {
             let pipeline = try options.resolvedPipeline()
-            let plan = OutputPlan(output: output, namePattern: namePattern)
+            let plan = OutputPlan(output: output, namePattern: namePattern, inputs: inputs)
             let expanded = BatchInputs.expand(inputs, recursive: recursive, skippingOutputsNamed: plan.outputNameMatcher)
             try plan.validate(inputCount: max(inputs.count, expanded.images.count), hasStandardInput: inputs.contains("-"))
 

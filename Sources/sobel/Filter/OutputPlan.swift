@@ -21,8 +21,26 @@ struct OutputPlan {
     let output: String?
     /// `{name}` is the input's name without its extension, `{ext}` its extension.
     let namePattern: String
+    /// Whether `-o` names a folder. For a folder, a glob or several inputs it always does, whatever its
+    /// spelling, and the folder is created when missing. For one file input it names a file when it has an
+    /// extension (`edges.png`; one that is not an image format is a usage error) and is not an existing folder or
+    /// a path ending in '/'; otherwise a folder (`edges`). `-` is standard output.
+    let outputIsFolder: Bool
 
     static let defaultPattern = "{name}.sobel.png"
+
+    /// - Parameters:
+    ///   - output: `-o`, if given.
+    ///   - namePattern: `--name-pattern`.
+    ///   - inputs: The input arguments as given (files, folders, patterns, `-`).
+    init(output: String?, namePattern: String, inputs: [String]) {
+        (self.output, self.namePattern) = (output, namePattern)
+        outputIsFolder = output.map { output in
+            guard output != "-" else { return false }
+            return !BatchInputs.isSingleFile(inputs) || output.hasSuffix("/") || FileManager.default.isDirectory(atPath: output)
+                || (output as NSString).pathExtension.isEmpty
+        } ?? false
+    }
 
     /// Checks the combination of inputs and `-o` before anything runs.
     func validate(inputCount: Int, hasStandardInput: Bool) throws {
@@ -34,14 +52,9 @@ struct OutputPlan {
         if output == nil && hasStandardInput && inputCount > 1 {
             throw ValidationError("standard input needs -o FILE or -o - when there are other inputs")
         }
-        if let output, output != "-", inputCount > 1, !isFolder(output) {
-            throw ValidationError("-o \(output) names one file, but there are \(inputCount) inputs: name a folder (ending in '/') or omit -o")
+        if let output, outputIsFolder, FileManager.default.fileExists(atPath: output), !FileManager.default.isDirectory(atPath: output) {
+            throw ValidationError("-o \(output) must be a folder for these inputs, but a file of that name exists")
         }
-    }
-
-    /// Whether `-o` names a folder: an existing one, or a path ending in '/'.
-    func isFolder(_ path: String) -> Bool {
-        path.hasSuffix("/") || FileManager.default.isDirectory(atPath: path)
     }
 
     /// The output for one input.
@@ -53,7 +66,7 @@ struct OutputPlan {
             }
         }
         if output == "-" { return .standardOutput }
-        guard isFolder(output) else { return .file(output) }
+        guard outputIsFolder else { return .file(output) }
         let folder = (output as NSString).appendingPathComponent(input.relativeDirectory)
         return .file((folder as NSString).appendingPathComponent(name(for: input)))
     }
