@@ -23,6 +23,12 @@ for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-d
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 try:
     driver.get(url)
+    # Before any upload only the form shows: no result area (broken images, a bare Download link), progress or error.
+    for hidden in ("result", "progress", "error"):
+        if driver.find_element(By.ID, hidden).is_displayed():
+            sys.exit(f"the initial page shows #{hidden}, which must stay hidden until a job runs")
+    if any(image.is_displayed() for image in driver.find_elements(By.TAG_NAME, "img")):
+        sys.exit("the initial page shows an image before any upload")
     driver.find_element(By.ID, "image").send_keys(os.path.abspath(upload))
     WebDriverWait(driver, 10).until(lambda d: "×" in d.find_element(By.ID, "chosen").text)
     driver.find_element(By.ID, "submit").click()

@@ -65,6 +65,7 @@ enum PageAssets {
     button { background: #0a6; color: white; border: 0; border-radius: .4rem; padding: .6rem 1.4rem; cursor: pointer; }
     button:disabled { background: #999; }
     progress { width: 70%; }
+    [hidden] { display: none !important; }  /* a class's display (e.g. .pair's grid) must not show a hidden element */
     .pair { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); margin-top: 1rem; }
     figure { margin: 0; } img { max-width: 100%; height: auto; background: #ddd; }
     .muted { color: #555; } .error { color: #b00; font-weight: 600; }
