@@ -76,6 +76,11 @@ public final class RabbitMQJobQueue: JobQueue, Sendable {
         try withPublisher { try $0.declareQueue(deadLetterName) }
     }
 
+    /// Opens a connection of its own and logs in, once, within `timeout`.
+    public func probe(timeout: Duration) throws {
+        try AMQPConnection(url: url, timeout: timeout).close()
+    }
+
     private final class Consumer: ChunkConsumer {
         private let queue: RabbitMQJobQueue
         private let prefetch: Int

@@ -171,6 +171,11 @@ public final class RedisTileStore: TileStore, Sendable {
         return beats.filter { $0.lastSeenMs >= oldest }.sorted { $0.id < $1.id }
     }
 
+    /// Opens a connection of its own and sends PING, once, within `timeout`.
+    public func probe(timeout: Duration) throws {
+        _ = try RedisConnection(url: url, commandTimeout: timeout, reconnectWindow: .zero).send("PING")
+    }
+
     public func countJob(_ status: JobStatus) throws {
         try withConnection { try $0.send(["HINCRBY", .text("\(prefix):stats"), .text("jobs_\(status.rawValue)"), "1"]) }
     }

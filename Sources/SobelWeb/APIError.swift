@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import SobelCodecs
 import SobelCore
+import SobelService
 import Logging
 
 /// An error answered as JSON `{"error": code, "message": sentence}` with its HTTP status.
@@ -37,6 +38,8 @@ public struct APIError: HTTPResponseError, Sendable {
             }
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
             return APIError(.contentTooLarge, "too_large", "the upload is larger than the server's limit")
+        case let error as DependencyFailure:
+            return APIError(.serviceUnavailable, "unavailable", "\(error); try again shortly", headers: [.retryAfter: "5"])
         case let error as TilingError:
             return APIError(.badRequest, "bad_option", error.description)
         case let error as ImageError:

@@ -3,28 +3,33 @@
 extension Coordinator {
     /// The workers alive now: those whose last heartbeat is within ``WorkerHeartbeat/liveWithin``.
     /// - Returns: Their heartbeats, by id.
+    /// - Throws: ``DependencyFailure`` when the store does not answer.
     public func liveWorkers() throws -> [WorkerHeartbeat] {
-        try store.workers(seenWithin: WorkerHeartbeat.liveWithin)
+        try using(.store) { try store.workers(seenWithin: WorkerHeartbeat.liveWithin) }
     }
 
     /// Chunks waiting for a worker.
+    /// - Throws: ``DependencyFailure`` when the queue does not answer.
     public func queueDepth() throws -> Int {
-        try queue.depth()
+        try using(.queue) { try queue.depth() }
     }
 
     /// The service's counters, the same from every replica.
     /// - Returns: Queue depths, jobs by outcome, live workers and recent throughput.
+    /// - Throws: ``DependencyFailure`` naming the part that does not answer.
     public func statistics() throws -> ServiceStatistics {
-        let counts = try store.statistics()
-        return ServiceStatistics(queueDepth: try queue.depth(), deadLetters: try queue.deadLetterDepth(), jobs: counts,
+        let counts = try using(.store) { try store.statistics() }
+        return ServiceStatistics(queueDepth: try queueDepth(), deadLetters: try using(.queue) { try queue.deadLetterDepth() }, jobs: counts,
                                  liveWorkers: try liveWorkers().count)
     }
 
-    /// Checks that the queue and the store answer, the queue first.
+    /// Checks once that the queue and the store answer, the queue first, each within `timeout` and without
+    /// waiting out a reconnect window: what a readiness probe asks.
+    /// - Parameter timeout: The longest each check may take.
     /// - Returns: `nil` when both answer; otherwise which one failed, and how.
-    public func unreachableDependency() -> DependencyFailure? {
-        do { _ = try queue.depth() } catch { return DependencyFailure(dependency: .queue, message: "\(error)") }
-        do { _ = try store.record(JobID()) } catch { return DependencyFailure(dependency: .store, message: "\(error)") }
+    public func unreachableDependency(timeout: Duration = .seconds(1)) -> DependencyFailure? {
+        do { try queue.probe(timeout: timeout) } catch { return DependencyFailure(dependency: .queue, message: "\(error)") }
+        do { try store.probe(timeout: timeout) } catch { return DependencyFailure(dependency: .store, message: "\(error)") }
         return nil
     }
 
@@ -51,12 +56,27 @@ public struct ServiceStatistics: Hashable, Sendable {
     public var tilesPerSecond: Double { Double(jobs.tilesLastMinute) / 60 }
 }
 
-/// A part of the service that does not answer.
-public struct DependencyFailure: Hashable, Sendable {
+/// A part of the service that does not answer: the front end answers 503 and asks the client to retry.
+public struct DependencyFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// Which part.
     public var dependency: ServiceDependency
     /// Its error, in words.
     public var message: String
+
+    public var description: String { "the job \(dependency.rawValue) is unavailable: \(message)" }
+}
+
+extension Coordinator {
+    /// Runs `body`, reporting its failure as ``DependencyFailure`` of `dependency`.
+    func using<R>(_ dependency: ServiceDependency, _ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let failure as DependencyFailure {
+            throw failure
+        } catch {
+            throw DependencyFailure(dependency: dependency, message: "\(error)")
+        }
+    }
 }
 
 /// A part of the service the coordinator needs.

@@ -43,8 +43,8 @@ public final class Coordinator: Sendable {
     ///   - data: The upload.
     ///   - options: Pipeline, output format and tile size.
     /// - Returns: The new job's id; the job runs in the background.
-    /// - Throws: ``CodecError`` for input that is not a supported image or exceeds the limits; a store error
-    ///   when the job cannot be recorded.
+    /// - Throws: ``CodecError`` for input that is not a supported image or exceeds the limits;
+    ///   ``DependencyFailure`` when the store does not answer, so the job cannot be recorded.
     public func submit(encoded data: [UInt8], options: JobOptions = JobOptions()) throws -> JobID {
         let acceptedAt = ContinuousClock.now
         metrics.uploadReceived(bytes: data.count)
@@ -65,7 +65,7 @@ public final class Coordinator: Sendable {
     ///   - image: Gray, RGB or RGBA.
     ///   - options: Pipeline, output format and tile size.
     /// - Returns: The new job's id; the job runs in the background.
-    /// - Throws: ``TilingError`` for a tile size the image cannot take; a store error when the job cannot be recorded.
+    /// - Throws: ``TilingError`` for a tile size the image cannot take; ``DependencyFailure`` when the store does not answer.
     public func submit(_ image: Image, options: JobOptions = JobOptions()) throws -> JobID {
         let acceptedAt = ContinuousClock.now
         let run = try start(width: image.width, height: image.height, options: options, acceptedAt: acceptedAt)
@@ -94,7 +94,7 @@ public final class Coordinator: Sendable {
             deadlineMs: now + Int64(settings.deadline.milliseconds), error: nil, timings: StageTimings())
         record.timings.plan = (ContinuousClock.now - planStart).milliseconds
         let run = try JobRun(coordinator: self, record: record, plan: plan, options: options, acceptedAt: acceptedAt)
-        try store.saveRecord(record)
+        try using(.store) { try store.saveRecord(record) }
         local.begin(run.id)
         Thread.detachNewThread { [self] in
             run.run()
@@ -116,8 +116,9 @@ public final class Coordinator: Sendable {
     /// stopped) is reported failed.
     /// - Parameter id: The job.
     /// - Returns: The record, or `nil` for an unknown or expired job.
+    /// - Throws: ``DependencyFailure`` when the store does not answer.
     public func status(_ id: JobID) throws -> JobRecord? {
-        guard var record = try store.record(id) else { return nil }
+        guard var record = try using(.store, { try store.record(id) }) else { return nil }
         if !record.status.isFinal && Date.nowMs > record.deadlineMs + 5_000 && !local.isRunning(id) {
             record.status = .failed
             record.error = "the job passed its deadline without finishing (its coordinator stopped)"
@@ -128,13 +129,14 @@ public final class Coordinator: Sendable {
     /// A job's result.
     /// - Parameter id: The job.
     /// - Returns: The encoded image when done; otherwise the state it is in.
+    /// - Throws: ``DependencyFailure`` when the store does not answer.
     public func result(_ id: JobID) throws -> JobResult {
         guard let record = try status(id) else { return .unknown }
         switch record.status {
         case .queued, .running: return .pending(record)
         case .failed: return .failed(record)
         case .done:
-            guard let bytes = try store.result(id) else { return .unknown }
+            guard let bytes = try using(.store, { try store.result(id) }) else { return .unknown }
             let format = ImageFormat(rawValue: record.outputFormat) ?? .png
             return .done(bytes: bytes, mediaType: format.mediaType)
         }

@@ -39,6 +39,9 @@ public final class InMemoryJobQueue: JobQueue, @unchecked Sendable {
         condition.withLock { deadLetters.count }
     }
 
+    /// The in-memory queue always answers.
+    public func probe(timeout: Duration) {}
+
     /// The bodies in the dead-letter list, oldest first.
     public func deadLetterBodies() -> [[UInt8]] {
         condition.withLock { deadLetters }

@@ -18,6 +18,12 @@ public protocol JobQueue: Sendable {
 
     /// Messages in the dead-letter queue: chunks that workers could not process.
     func deadLetterDepth() throws -> Int
+
+    /// Checks once, within `timeout` and without the reconnect window, that the queue answers: for readiness
+    /// checks, which must answer at once.
+    /// - Parameter timeout: The longest the check may take.
+    /// - Throws: When the queue does not answer in time.
+    func probe(timeout: Duration) throws
 }
 
 /// One message handed to a consumer, to be acknowledged, dead-lettered or requeued exactly once.

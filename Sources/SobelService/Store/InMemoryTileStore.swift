@@ -141,4 +141,7 @@ public final class InMemoryTileStore: TileStore, @unchecked Sendable {
                             tilesLastMinute: tilesPerSecond.filter { $0.key >= second - 60 && $0.key < second }.values.reduce(0, +))
         }
     }
+
+    /// The in-memory store always answers.
+    public func probe(timeout: Duration) {}
 }

@@ -50,6 +50,12 @@ public protocol TileStore: Sendable {
 
     /// Service-wide counters, shared by every coordinator replica.
     func statistics() throws -> StoreStatistics
+
+    /// Checks once, within `timeout` and without the reconnect window, that the store answers: for readiness
+    /// checks, which must answer at once.
+    /// - Parameter timeout: The longest the check may take.
+    /// - Throws: When the store does not answer in time.
+    func probe(timeout: Duration) throws
 }
 
 /// Service-wide counters kept by the store.
