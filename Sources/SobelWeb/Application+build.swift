@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import NIOCore
 public import Prometheus
 public import SobelService
 
@@ -16,6 +17,7 @@ public func buildApplication(coordinator: Coordinator, isEmbedded: Bool, setting
                              logger: Logger = Logger(label: "sobel.web")) -> some ApplicationProtocol {
     Application(
         router: buildRouter(coordinator: coordinator, isEmbedded: isEmbedded, settings: settings, metrics: metrics),
+        server: .http1(configuration: .init(idleTimeout: TimeAmount(settings.idleTimeout))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "sobel"),
         logger: logger)
 }

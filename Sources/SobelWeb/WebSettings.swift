@@ -10,6 +10,9 @@ public struct WebSettings: Sendable {
     public var maxQueueDepth: Int
     /// When set, every `/api/` request needs `Authorization: Bearer <token>`.
     public var apiToken: String?
+    /// How long a connection may stay silent, in the middle of a request too, before the server closes it: a
+    /// client that sends part of an upload and stops does not hold its memory for ever.
+    public var idleTimeout: Duration
 
     /// Creates settings.
     /// - Parameters:
@@ -18,7 +21,10 @@ public struct WebSettings: Sendable {
     ///   - maxUploadBytes: The body limit, 64 MiB by default.
     ///   - maxQueueDepth: The queue limit in chunks, 10,000 by default.
     ///   - apiToken: The bearer token, or `nil` for an open API.
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxUploadBytes: Int = 64 << 20, maxQueueDepth: Int = 10_000, apiToken: String? = nil) {
+    ///   - idleTimeout: The longest silence on a connection, 30 seconds by default.
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxUploadBytes: Int = 64 << 20, maxQueueDepth: Int = 10_000, apiToken: String? = nil,
+                idleTimeout: Duration = .seconds(30)) {
         (self.host, self.port, self.maxUploadBytes, self.maxQueueDepth, self.apiToken) = (host, port, maxUploadBytes, maxQueueDepth, apiToken)
+        self.idleTimeout = idleTimeout
     }
 }

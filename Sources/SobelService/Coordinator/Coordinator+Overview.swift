@@ -27,7 +27,7 @@ extension Coordinator {
     /// waiting out a reconnect window: what a readiness probe asks.
     /// - Parameter timeout: The longest each check may take.
     /// - Returns: `nil` when both answer; otherwise which one failed, and how.
-    public func unreachableDependency(timeout: Duration = .seconds(1)) -> DependencyFailure? {
+    public func unreachableDependency(timeout: Duration = .milliseconds(500)) -> DependencyFailure? {
         do { try queue.probe(timeout: timeout) } catch { return DependencyFailure(dependency: .queue, message: "\(error)") }
         do { try store.probe(timeout: timeout) } catch { return DependencyFailure(dependency: .store, message: "\(error)") }
         return nil

@@ -26,6 +26,9 @@ struct JobsController {
                            "send the image as the body with Content-Type image/png, image/jpeg or image/x-portable-anymap, or as the 'image' field of multipart/form-data")
         }
         _ = try JobQuery(fields)  // bad query options are refused before the upload is read
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > settings.maxUploadBytes {
+            throw APIError(.contentTooLarge, "too_large", "the upload declares \(declared) bytes, over the server's limit of \(settings.maxUploadBytes >> 20) MiB")
+        }
         let depth = try await blocking { [coordinator] in try coordinator.queueDepth() }
         guard depth <= settings.maxQueueDepth else {
             throw APIError(.serviceUnavailable, "busy", "the queue holds \(depth) chunks, over its limit of \(settings.maxQueueDepth); try again shortly",

@@ -58,6 +58,9 @@ extension Sobel {
         @Option(name: .customLong(Setting.apiToken.flag), help: Setting.apiToken.help(valueName: "token"))
         var apiToken: String?
 
+        @Option(name: .customLong(Setting.idleTimeoutSeconds.flag), help: Setting.idleTimeoutSeconds.help(valueName: "s"))
+        var idleTimeoutSeconds: Int?
+
         func settings() throws -> (WebSettings, ServiceSettings) {
             let megapixels = try Setting.maxMegapixels.integer(maxMegapixels)!
             let uploadMB = try Setting.maxUploadMB.integer(maxUploadMB)!
@@ -65,7 +68,7 @@ extension Sobel {
             let web = WebSettings(
                 host: Setting.host.text(host)!, port: try Setting.port.integer(port)!,
                 maxUploadBytes: uploadMB << 20, maxQueueDepth: try Setting.maxQueue.integer(maxQueue)!,
-                apiToken: Setting.apiToken.text(apiToken))
+                apiToken: Setting.apiToken.text(apiToken), idleTimeout: .seconds(try Setting.idleTimeoutSeconds.integer(idleTimeoutSeconds)!))
             let service = ServiceSettings(deadline: .seconds(deadline),
                                           decodeLimits: DecodeLimits(maxPixels: megapixels * 1_000_000, maxBytes: uploadMB << 20))
             return (web, service)
@@ -74,8 +77,8 @@ extension Sobel {
         func validate() throws {
             let (web, service) = try settings()
             guard (1...65535).contains(web.port) else { throw ValidationError("--port must be from 1 to 65535") }
-            guard web.maxUploadBytes > 0, service.decodeLimits.maxPixels > 0, service.deadline > .zero, web.maxQueueDepth > 0 else {
-                throw ValidationError("the limits (--max-upload-mb, --max-megapixels, --deadline, --max-queue) must be positive")
+            guard web.maxUploadBytes > 0, service.decodeLimits.maxPixels > 0, service.deadline > .zero, web.maxQueueDepth > 0, web.idleTimeout > .zero else {
+                throw ValidationError("the limits (--max-upload-mb, --max-megapixels, --deadline, --max-queue, --idle-timeout) must be positive")
             }
             if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
             if try broker.retention() <= service.deadline {

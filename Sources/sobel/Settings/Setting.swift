@@ -17,6 +17,7 @@ enum Setting: String, CaseIterable, Sendable {
     case deadlineSeconds = "SOBEL_DEADLINE_SECONDS"
     case maxQueue = "SOBEL_MAX_QUEUE"
     case apiToken = "SOBEL_API_TOKEN"
+    case idleTimeoutSeconds = "SOBEL_IDLE_TIMEOUT_SECONDS"
     case concurrency = "SOBEL_CONCURRENCY"
     case prefetch = "SOBEL_PREFETCH"
     case metricsPort = "SOBEL_METRICS_PORT"
@@ -42,6 +43,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .deadlineSeconds: "deadline"
         case .maxQueue: "max-queue"
         case .apiToken: "api-token"
+        case .idleTimeoutSeconds: "idle-timeout"
         case .concurrency: "concurrency"
         case .prefetch: "prefetch"
         case .metricsPort: "metrics-port"
@@ -55,7 +57,7 @@ enum Setting: String, CaseIterable, Sendable {
     var commands: [String] {
         switch self {
         case .amqpURL, .redisURL, .queue, .keyPrefix, .retentionSeconds, .logFormat, .logLevel: ["serve", "work"]
-        case .host, .port, .maxUploadMB, .maxMegapixels, .deadlineSeconds, .maxQueue, .apiToken: ["serve"]
+        case .host, .port, .maxUploadMB, .maxMegapixels, .deadlineSeconds, .maxQueue, .apiToken, .idleTimeoutSeconds: ["serve"]
         case .concurrency, .prefetch, .metricsPort, .metricsHost: ["work"]
         }
     }
@@ -73,6 +75,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .maxMegapixels: "100"
         case .deadlineSeconds: "120"
         case .maxQueue: "10000"
+        case .idleTimeoutSeconds: "30"
         case .concurrency: "one per core"
         case .prefetch: "2"
         case .logFormat: "text"
@@ -94,6 +97,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .maxMegapixels: "The largest image, in megapixels"
         case .deadlineSeconds: "Seconds a job may take"
         case .maxQueue: "Queued chunks beyond which uploads get 503"
+        case .idleTimeoutSeconds: "Seconds a connection may stay silent, mid-upload too, before it is closed"
         case .apiToken: "Require 'Authorization: Bearer TOKEN' on /api/ (prefer the variable: command lines are visible to other users)"
         case .concurrency: "Chunks a worker renders at once"
         case .prefetch: "Unacknowledged chunks each consumer holds"
