@@ -31,12 +31,19 @@ public final class RedisTileStore: TileStore, Sendable {
         try withConnection { _ = try $0.send("PING") }
     }
 
-    /// Runs `body` with a connection of its own (blocking commands occupy one), then keeps it for reuse.
+    /// Runs `body` with a connection of its own (blocking commands occupy one), then keeps it for reuse. A pooled
+    /// connection that the server closed while it was idle (a restart) fails on its first command; that command
+    /// never reached the server, so it runs once more on the connection, which reconnects.
     @discardableResult
     private func withConnection<R>(_ body: (RedisConnection) throws -> R) throws -> R {
-        let connection = try idle.withLock { $0.popLast() }
-            ?? RedisConnection(url: url, commandTimeout: commandTimeout, reconnectWindow: reconnectWindow)
-        let result = try body(connection)
+        let pooled = idle.withLock { $0.popLast() }
+        let connection = try pooled ?? RedisConnection(url: url, commandTimeout: commandTimeout, reconnectWindow: reconnectWindow)
+        let result: R
+        do {
+            result = try body(connection)
+        } catch RedisError.connectionLost(_) where pooled != nil {
+            result = try body(connection)
+        }
         idle.withLock { if $0.count < 16 { $0.append(connection) } }
         return result
     }

@@ -3,6 +3,7 @@ import SobelConnections
 import SobelRedis
 import SobelService
 import SobelServiceRedis
+import SobelServiceTestSupport
 import SobelTestSupport
 import Testing
 
@@ -21,5 +22,20 @@ import Testing
         #expect(record.id == id && record.status == .failed, "\(record)")
         #expect((record.error ?? "").hasPrefix("the job's record in Redis cannot be read: "), "\(record.error ?? "")")
         #expect(!(record.error ?? "").contains("DecodingError"), "in words: \(record.error ?? "")")
+    }
+}
+
+/// Redis restarts between two requests: the pooled connections it closed are re-made, and the next request
+/// succeeds instead of failing with "the connection to Redis was lost".
+@Suite struct RedisRestartTests {
+    @Test func pooledConnectionsSurviveARestart() throws {
+        let redis = try TestServer("redis")
+        let store = try RedisTileStore(url: RedisURL(redis.url), prefix: "test:\(UUID().uuidString)")
+        let record = JobRecord.sample()
+        try store.saveRecord(record)
+        redis.stop()
+        try redis.start()
+        try store.saveRecord(record)
+        #expect(try store.record(record.id)?.id == record.id)
     }
 }
