@@ -38,49 +38,58 @@ import Testing
     }
 }
 
-/// Uploads that cannot be held: a declared body over the limit is refused before it is read, and a client that
-/// goes silent mid-upload is disconnected after the idle timeout.
+/// Uploads that cannot be held, against a real `sobel serve` process: a declared body over the limit is refused
+/// before it is read, and a client that goes silent mid-upload is disconnected after the idle timeout.
 @Suite struct UploadLimitTests {
-    @Test func aDeclaredBodyOverTheLimitIsRefusedBeforeItIsRead() async throws {
-        let (app, _, service) = RouterTests.app(settings: WebSettings(port: 0, maxUploadBytes: 1 << 20))
-        defer { withExtendedLifetime(service) {} }
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
-            let socket = try #require(Loopback.connect(port: port))
-            defer { close(socket) }
+    /// Runs `sobel serve` (embedded) with `arguments` and calls `body` with its port.
+    func withServer(_ arguments: [String], _ body: (Int) throws -> Void) throws {
+        let port = try Loopback.freePort()
+        let server = Process()
+        server.executableURL = SobelBinary.url
+        server.arguments = ["serve", "--port", String(port), "--workers", "1"] + arguments
+        server.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOBEL_") }
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        Loopback.waitUntilAnswering(port: port)
+        try body(port)
+    }
+
+    /// Sends `head` on a new connection and reads until the server closes it, `stop` is seen, or 30 s pass.
+    func exchange(port: Int, _ head: String, until stop: String) throws -> (answer: String, waited: Duration) {
+        let socket = try #require(Loopback.connect(port: port))
+        defer { close(socket) }
+        _ = head.withCString { send(socket, $0, strlen($0), 0) }
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let start = ContinuousClock.now
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while stop.isEmpty || !String(decoding: received, as: UTF8.self).contains(stop) {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            received += buffer.prefix(count)
+        }
+        return (String(decoding: received, as: UTF8.self), ContinuousClock.now - start)
+    }
+
+    @Test func aDeclaredBodyOverTheLimitIsRefusedBeforeItIsRead() throws {
+        try withServer(["--max-upload-mb", "1"]) { port in
             // Headers only: the 200 MiB body is never sent, and the answer comes anyway.
-            let head = "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 209715200\r\n\r\n"
-            _ = head.withCString { send(socket, $0, strlen($0), 0) }
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var received: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while !String(decoding: received, as: UTF8.self).contains("}") {  // the JSON error's end
-                let count = recv(socket, &buffer, buffer.count, 0)
-                guard count > 0 else { break }
-                received += buffer.prefix(count)
-            }
-            let answer = String(decoding: received, as: UTF8.self)
+            let (answer, _) = try exchange(port: port, "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 209715200\r\n\r\n",
+                                           until: "}")
             #expect(answer.hasPrefix("HTTP/1.1 413") && answer.contains("declares 209715200 bytes"), "\(answer)")
         }
     }
 
-    @Test func aClientSilentMidUploadIsDisconnected() async throws {
-        let (app, _, service) = RouterTests.app(settings: WebSettings(port: 0, idleTimeout: .seconds(1)))
-        defer { withExtendedLifetime(service) {} }
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
-            let socket = try #require(Loopback.connect(port: port))
-            defer { close(socket) }
-            let head = "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\npartial"
-            _ = head.withCString { send(socket, $0, strlen($0), 0) }
-            let start = ContinuousClock.now
-            var byte: UInt8 = 0
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            _ = recv(socket, &byte, 1, 0)  // returns when the server closes the connection (or after 10 s)
-            let waited = ContinuousClock.now - start
-            #expect(waited < .seconds(6), "the silent upload was cut after about the idle timeout, not held: \(waited)")
+    @Test func aClientSilentMidUploadIsDisconnected() throws {
+        try withServer(["--idle-timeout", "1"]) { port in
+            let (_, waited) = try exchange(port: port, "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\npartial",
+                                           until: "")
+            #expect(waited < .seconds(15), "the silent upload was cut after about the idle timeout, not held: \(waited)")
         }
     }
 }
