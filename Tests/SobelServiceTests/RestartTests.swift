@@ -17,7 +17,11 @@ import SobelConnections
         let (image, options, pipeline) = FailureTests.longJob(seed: 71)
         let id = try harness.coordinator.submit(image, options: options)
         try FailureTests.waitForProgress(harness.coordinator, id, tiles: 3)
+        // Every chunk is out (the record says running): after this, only a recovery writes the record again.
+        let published = Date().addingTimeInterval(30)
+        while try harness.coordinator.status(id)?.status == .queued, Date() < published { Thread.sleep(forTimeInterval: 0.02) }
         let before = try #require(try harness.coordinator.status(id))
+        #expect(before.status == .running, "every chunk was published before the restart")
         server.stop()
         #expect(before.tilesDone < before.tilesTotal, "the server stops mid-job: \(before.tilesDone) of \(before.tilesTotal) tiles done")
         Thread.sleep(forTimeInterval: 1)
