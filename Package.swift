@@ -128,8 +128,7 @@ let package = Package(
         .testTarget(
             name: "SobelWebTests",
             dependencies: [
-                "SobelWeb", "SobelService", "SobelServiceAMQP", "SobelServiceRedis", "SobelAMQP", "SobelRedis", "SobelCore", "SobelCodecs",
-                "SobelTestSupport", "SobelServiceTestSupport", "sobel",
+                "SobelWeb", "SobelService", "SobelCore", "SobelCodecs", "SobelTestSupport", "SobelServiceTestSupport", "sobel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -8,14 +8,15 @@ let package = Package(
     name: "SobelFuzz",
     dependencies: [.package(path: "..")],
     targets: [
+        .target(name: "FuzzDriver"),
         .executableTarget(
             name: "DecodeFuzzer",
-            dependencies: [.product(name: "SobelCodecs", package: "main")],
+            dependencies: ["FuzzDriver", .product(name: "SobelCodecs", package: "main")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
             name: "ChunkFuzzer",
-            dependencies: [.product(name: "SobelService", package: "main"), .product(name: "SobelCore", package: "main")],
+            dependencies: ["FuzzDriver", .product(name: "SobelService", package: "main"), .product(name: "SobelCore", package: "main")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ]

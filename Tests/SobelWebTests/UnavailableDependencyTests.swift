@@ -1,40 +1,41 @@
 import Foundation
-import Hummingbird
-import HummingbirdTesting
-import SobelAMQP
-import SobelRedis
-import SobelService
-import SobelServiceAMQP
-import SobelServiceRedis
 import SobelTestSupport
-import SobelWeb
 import Testing
 
-/// While RabbitMQ is down: the readiness check says so within a second or two, naming it, and an upload gets
-/// 503 with Retry-After and a message naming the queue, never a 500.
+/// While RabbitMQ is down, a real `sobel serve` process (its own executor, not the test runner's): the readiness
+/// check says so at once, naming it, and an upload gets 503 with Retry-After and a message naming the queue, never
+/// a 500.
 @Suite struct UnavailableDependencyTests {
-    @Test func aStoppedBrokerGives503AndReadinessSaysSoAtOnce() async throws {
+    @Test func aStoppedBrokerGives503AndReadinessSaysSoAtOnce() throws {
         let rabbit = try TestServer("rabbitmq")
-        let queue = try RabbitMQJobQueue(url: AMQPURL(rabbit.url), name: "web.\(UUID().uuidString)", reconnectWindow: .seconds(2))
-        let store = try RedisTileStore(url: RedisURL(SharedServers.redisURL()), prefix: "web:\(UUID().uuidString)")
-        let coordinator = Coordinator(queue: queue, store: store, logger: RouterTests.quiet)
-        let app = buildApplication(coordinator: coordinator, isEmbedded: false, settings: WebSettings(port: 0), logger: RouterTests.quiet)
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
-            rabbit.stop()
-            let start = ContinuousClock.now
-            try await client.execute(uri: "/readyz", method: .get) { response in
-                let body = String(buffer: response.body)
-                #expect(response.status == .serviceUnavailable && body.contains("rabbitmq"), "\(body)")
-            }
-            #expect(ContinuousClock.now - start < .seconds(5), "a readiness check answers at once (it took 13–22 s before; the bound allows for a loaded machine)")
-            try await client.execute(uri: "/api/v1/jobs", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: RouterTests.png)) { response in
-                let body = String(buffer: response.body)
-                #expect(response.status == .serviceUnavailable && response.headers[.retryAfter] == "5", "\(response.status) \(body)")
-                #expect(body.contains("the job queue is unavailable"), "\(body)")
-            }
+        let port = try Loopback.freePort()
+        let server = Process()
+        server.executableURL = SobelBinary.url
+        server.arguments = ["serve", "--port", String(port), "--amqp-url", rabbit.url, "--redis-url", try SharedServers.redisURL(),
+                            "--queue", "web.\(UUID().uuidString)", "--key-prefix", "web:\(UUID().uuidString)"]
+        server.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOBEL_") }
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
         }
+        Loopback.waitUntilAnswering(port: port)
+        #expect(Loopback.get(port: port, path: "/readyz")?.status == 200)
+        rabbit.stop()
+        let start = ContinuousClock.now
+        let ready = try #require(Loopback.get(port: port, path: "/readyz"))
+        let waited = ContinuousClock.now - start
+        #expect(ready.status == 503 && ready.body.contains("rabbitmq"), "\(ready)")
+        #expect(waited < .seconds(3), "a readiness check answers at once (it took 13–22 s before): \(waited)")
+
+        let upload = FileManager.default.temporaryDirectory.appendingPathComponent("upload-\(UUID().uuidString).png")
+        try Data(RouterTests.png).write(to: upload)
+        defer { try? FileManager.default.removeItem(at: upload) }
+        let (_, answer) = try Tool.run(["curl", "-s", "-i", "--max-time", "60", "--data-binary", "@\(upload.path)", "-H", "Content-Type: image/png",
+                                        "http://127.0.0.1:\(port)/api/v1/jobs"])
+        #expect(answer.hasPrefix("HTTP/1.1 503") && answer.lowercased().contains("retry-after: 5"), "\(answer)")
+        #expect(answer.contains("the job queue is unavailable"), "\(answer)")
     }
 }
 

@@ -1,3 +1,4 @@
+import FuzzDriver
 import SobelCore
 import SobelService
 
@@ -12,17 +13,8 @@ func handleOneMessage(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 /// SwiftPM links an executable's `main` to `<target>_main`; this one hands control to libFuzzer.
 @_cdecl("ChunkFuzzer_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { handleOneMessage($0, $1) }
+    runFuzzer(argc, argv) { handleOneMessage($0, $1) }
 }
