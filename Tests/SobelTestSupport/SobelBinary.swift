@@ -58,3 +58,27 @@ public final class WorkerProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(at: log)
     }
 }
+
+/// A `sobel serve` process on a free loopback port, without the test's `SOBEL_*` variables; killed with the object.
+public final class ServeProcess: @unchecked Sendable {
+    private let process = Process()
+    /// The port it listens on.
+    public let port: Int
+
+    /// Starts `sobel serve --port PORT` with `arguments` and waits until it answers.
+    /// - Parameter arguments: More options, e.g. `["--workers", "1"]`.
+    public init(_ arguments: [String]) throws {
+        port = try Loopback.freePort()
+        process.executableURL = SobelBinary.url
+        process.arguments = ["serve", "--port", String(port)] + arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOBEL_") }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Loopback.waitUntilAnswering(port: port)
+    }
+
+    deinit {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}

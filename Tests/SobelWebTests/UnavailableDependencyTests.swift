@@ -8,19 +8,10 @@ import Testing
 @Suite struct UnavailableDependencyTests {
     @Test func aStoppedBrokerGives503AndReadinessSaysSoAtOnce() throws {
         let rabbit = try TestServer("rabbitmq")
-        let port = try Loopback.freePort()
-        let server = Process()
-        server.executableURL = SobelBinary.url
-        server.arguments = ["serve", "--port", String(port), "--amqp-url", rabbit.url, "--redis-url", try SharedServers.redisURL(),
-                            "--queue", "web.\(UUID().uuidString)", "--key-prefix", "web:\(UUID().uuidString)"]
-        server.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOBEL_") }
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
-        Loopback.waitUntilAnswering(port: port)
+        let server = try ServeProcess(["--amqp-url", rabbit.url, "--redis-url", try SharedServers.redisURL(),
+                                       "--queue", "web.\(UUID().uuidString)", "--key-prefix", "web:\(UUID().uuidString)"])
+        defer { withExtendedLifetime(server) {} }
+        let port = server.port
         #expect(Loopback.get(port: port, path: "/readyz")?.status == 200)
         rabbit.stop()
         let start = ContinuousClock.now
@@ -44,19 +35,8 @@ import Testing
 @Suite struct UploadLimitTests {
     /// Runs `sobel serve` (embedded) with `arguments` and calls `body` with its port.
     func withServer(_ arguments: [String], _ body: (Int) throws -> Void) throws {
-        let port = try Loopback.freePort()
-        let server = Process()
-        server.executableURL = SobelBinary.url
-        server.arguments = ["serve", "--port", String(port), "--workers", "1"] + arguments
-        server.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOBEL_") }
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
-        Loopback.waitUntilAnswering(port: port)
-        try body(port)
+        let server = try ServeProcess(["--workers", "1"] + arguments)
+        try withExtendedLifetime(server) { try body(server.port) }
     }
 
     /// Sends `head` on a new connection and reads until the server closes it, `stop` is seen, or 30 s pass.
