@@ -9,6 +9,8 @@ require_swift
 require_apt_packages $SOBEL_APT_PACKAGES $SOBEL_TEST_APT_PACKAGES
 require_pip_packages $SOBEL_TEST_PIP_PACKAGES
 require_ops_venv
+echo "== swift format lint (configuration: .swift-format; fix with scripts/format.sh)"
+scripts/format.sh --lint
 echo "== starting a private redis-server and rabbitmq-server on free loopback ports"
 redis_dir=/tmp/sobel-test-redis-$$ rabbitmq_dir=/tmp/sobel-test-rabbitmq-$$
 stop_servers() {

@@ -171,7 +171,8 @@ public final class AMQPConnection: @unchecked Sendable {
             let status = amqp_simple_wait_frame_noblock(state, &frame, &limit)
             guard status == AMQP_STATUS_OK.rawValue else { throw broken(AMQPError.connectionLost(Self.text(status))) }
             if frame.frame_type == camqp_frame_method,
-               [camqp_channel_close_method, camqp_connection_close_method].contains(frame.payload.method.id) {
+                [camqp_channel_close_method, camqp_connection_close_method].contains(frame.payload.method.id)
+            {
                 throw broken(Self.refusal(frame.payload.method))
             }
             return nil

@@ -33,7 +33,9 @@ extension ccodec_header {
 }
 
 /// Runs a C encoder that returns a malloc'ed buffer, and copies the bytes into an array.
-func encodedBytes(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>) -> ccodec_status) throws -> [UInt8] {
+func encodedBytes(
+    _ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>) -> ccodec_status
+) throws -> [UInt8] {
     var output: UnsafeMutablePointer<UInt8>?
     var size = 0
     var message = ShimMessage()

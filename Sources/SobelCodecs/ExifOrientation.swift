@@ -54,8 +54,10 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
     /// - Returns: A new image (the same one for ``up``).
     public func apply(to image: Image) -> Image {
         guard self != .up else { return image }
-        let width = swapsAxes ? image.height : image.width, height = swapsAxes ? image.width : image.height
-        let lastX = image.width - 1, lastY = image.height - 1
+        let width = swapsAxes ? image.height : image.width
+        let height = swapsAxes ? image.width : image.height
+        let lastX = image.width - 1
+        let lastY = image.height - 1
         var result = try! Image(width: width, height: height, channels: image.channels)
         let channels = image.channels
         image.withUnsafeRows { source, sourceStride in

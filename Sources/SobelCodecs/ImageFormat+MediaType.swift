@@ -1,4 +1,3 @@
-
 extension EncodeOptions {
     /// The format these options write.
     public var format: ImageFormat {

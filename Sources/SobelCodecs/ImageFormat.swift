@@ -101,9 +101,13 @@ public enum ImageCodec {
     ///   - size: Called once with the width, height and channels, before the first band.
     ///   - band: Called with each band (full width) and the index of its first row, top to bottom.
     /// - Throws: ``CodecError`` (possibly after some bands were delivered), or what the closures throw.
-    public static func decode(_ data: some ContiguousBytes, options: DecodeOptions = DecodeOptions(), bandRows: Int,
-                              size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
-                              band: (Image, _ firstRow: Int) throws -> Void) throws {
+    public static func decode(
+        _ data: some ContiguousBytes,
+        options: DecodeOptions = DecodeOptions(),
+        bandRows: Int,
+        size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
+        band: (Image, _ firstRow: Int) throws -> Void
+    ) throws {
         switch data.withUnsafeBytes({ ImageFormat.detect($0) }) {
         case .png:
             try PNG.decode(data, limits: options.limits, bandRows: bandRows, size: size, band: band)
@@ -123,8 +127,12 @@ public enum ImageCodec {
     ///   - threads: Threads for encoders that can use them (PNG).
     ///   - sink: Receives consecutive pieces of the file.
     /// - Throws: ``CodecError``, or what `sink` throws.
-    public static func encode(_ image: Image, options: EncodeOptions, threads: Int = 1,
-                              to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    public static func encode(
+        _ image: Image,
+        options: EncodeOptions,
+        threads: Int = 1,
+        to sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         switch options {
         case .pnm: try PNM.encode(image).withUnsafeBytes(sink)
         case .png(let settings): try PNG.encode(image, options: settings, threads: threads, to: sink)

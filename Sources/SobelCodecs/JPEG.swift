@@ -35,9 +35,14 @@ public enum JPEG {
     ///   - size: Called once with the width, height and channels, before the first band.
     ///   - band: Called with each band (full width) and the index of its first row, top to bottom.
     /// - Throws: ``CodecError`` (possibly after some bands were delivered), or what the closures throw.
-    public static func decode(_ data: some ContiguousBytes, limits: DecodeLimits = .default, applyOrientation: Bool = true, bandRows: Int,
-                              size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
-                              band: (Image, _ firstRow: Int) throws -> Void) throws {
+    public static func decode(
+        _ data: some ContiguousBytes,
+        limits: DecodeLimits = .default,
+        applyOrientation: Bool = true,
+        bandRows: Int,
+        size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
+        band: (Image, _ firstRow: Int) throws -> Void
+    ) throws {
         try data.withUnsafeBytes { buffer in
             try withReader(buffer, limits: limits, applyOrientation: applyOrientation) { reader, header, orientation in
                 let (width, height, channels) = (Int(header.width), Int(header.height), Int(header.channels))
@@ -61,8 +66,12 @@ public enum JPEG {
 
     /// Opens a reader over `buffer`, checks the limits against the header, reads the EXIF orientation
     /// (when asked) and runs `body`.
-    private static func withReader<R>(_ buffer: UnsafeRawBufferPointer, limits: DecodeLimits, applyOrientation: Bool,
-                                      _ body: (OpaquePointer?, ccodec_header, ExifOrientation?) throws -> R) throws -> R {
+    private static func withReader<R>(
+        _ buffer: UnsafeRawBufferPointer,
+        limits: DecodeLimits,
+        applyOrientation: Bool,
+        _ body: (OpaquePointer?, ccodec_header, ExifOrientation?) throws -> R
+    ) throws -> R {
         try limits.check(byteCount: buffer.count)
         var reader: OpaquePointer?
         var header = ccodec_header()
@@ -70,7 +79,8 @@ public enum JPEG {
         guard status == CCODEC_OK else { throw CodecError(status: status, message: header.messageText) }
         defer { ccodec_jpeg_close(reader) }
         try limits.check(width: Int(header.width), height: Int(header.height))
-        let orientation = applyOrientation && header.exif != nil
+        let orientation =
+            applyOrientation && header.exif != nil
             ? ExifOrientation(exif: UnsafeBufferPointer(start: header.exif, count: header.exif_size)) : nil
         return try body(reader, header, orientation)
     }
@@ -93,8 +103,17 @@ public enum JPEG {
     public static func encode(_ image: Image, quality: Int = 90) throws -> [UInt8] {
         try image.withUnsafeRows { pixels, stride in
             try encodedBytes { output, size, message in
-                ccodec_jpeg_encode(pixels, stride, Int32(image.width), Int32(image.height), Int32(image.channels),
-                                   Int32(min(max(quality, 1), 100)), output, size, message)
+                ccodec_jpeg_encode(
+                    pixels,
+                    stride,
+                    Int32(image.width),
+                    Int32(image.height),
+                    Int32(image.channels),
+                    Int32(min(max(quality, 1), 100)),
+                    output,
+                    size,
+                    message
+                )
             }
         }
     }

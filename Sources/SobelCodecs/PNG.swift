@@ -49,9 +49,13 @@ public enum PNG {
     ///   - size: Called once with the width, height and channels, before the first band.
     ///   - band: Called with each band (full width) and the index of its first row, top to bottom.
     /// - Throws: ``CodecError`` (possibly after some bands were delivered), or what the closures throw.
-    public static func decode(_ data: some ContiguousBytes, limits: DecodeLimits = .default, bandRows: Int,
-                              size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
-                              band: (Image, _ firstRow: Int) throws -> Void) throws {
+    public static func decode(
+        _ data: some ContiguousBytes,
+        limits: DecodeLimits = .default,
+        bandRows: Int,
+        size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
+        band: (Image, _ firstRow: Int) throws -> Void
+    ) throws {
         try data.withUnsafeBytes { buffer in
             try withReader(buffer, limits: limits) { reader, header in
                 let (width, height, channels) = (Int(header.width), Int(header.height), Int(header.channels))
@@ -64,7 +68,8 @@ public enum PNG {
                     var message = ShimMessage()
                     let status = image.withUnsafeMutableRows { pixels, stride in
                         message.bytes.withUnsafeMutableBufferPointer {
-                            interlaced ? ccodec_png_read(reader, pixels, stride, $0.baseAddress)
+                            interlaced
+                                ? ccodec_png_read(reader, pixels, stride, $0.baseAddress)
                                 : ccodec_png_read_rows(reader, pixels, stride, Int32(rows), $0.baseAddress)
                         }
                     }
@@ -76,14 +81,22 @@ public enum PNG {
     }
 
     /// Opens a reader over `buffer`, checks the limits against the header and runs `body`.
-    private static func withReader<R>(_ buffer: UnsafeRawBufferPointer, limits: DecodeLimits,
-                                      _ body: (OpaquePointer?, ccodec_header) throws -> R) throws -> R {
+    private static func withReader<R>(
+        _ buffer: UnsafeRawBufferPointer,
+        limits: DecodeLimits,
+        _ body: (OpaquePointer?, ccodec_header) throws -> R
+    ) throws -> R {
         try limits.check(byteCount: buffer.count)
         if let size = declaredSize(buffer) { try limits.check(width: size.width, height: size.height) }
         var reader: OpaquePointer?
         var header = ccodec_header()
-        let status = ccodec_png_open(buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count,
-                                     UInt32(PlaneLimits.maxSide), &reader, &header)
+        let status = ccodec_png_open(
+            buffer.baseAddress?.assumingMemoryBound(to: UInt8.self),
+            buffer.count,
+            UInt32(PlaneLimits.maxSide),
+            &reader,
+            &header
+        )
         guard status == CCODEC_OK else {
             if status == CCODEC_CORRUPT && header.messageText.contains("signature") { throw CodecError.notAnImage }
             throw CodecError(status: status, message: header.messageText)
@@ -100,8 +113,12 @@ public enum PNG {
     ///   - threads: Strips deflated at once; the output is a valid PNG for any count.
     ///   - sink: Receives consecutive pieces of the file.
     /// - Throws: ``CodecError``, or what `sink` throws.
-    public static func encode(_ image: Image, options: PNGEncodeOptions = .default, threads: Int = 1,
-                              to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    public static func encode(
+        _ image: Image,
+        options: PNGEncodeOptions = .default,
+        threads: Int = 1,
+        to sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         try PNGWriter(image: image, options: options, threads: threads).write(to: sink)
     }
 

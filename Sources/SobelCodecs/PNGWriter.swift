@@ -56,21 +56,39 @@ public struct PNGStripEncoder: Sendable {
     /// - Returns: The strip's segment.
     /// - Throws: ``CodecError``.
     public func segment(base: UnsafePointer<UInt8>, stride: Int, rows: Range<Int>) throws -> PNGSegment {
-        let settings = ccodec_png_options(level: Int32(options.level), strategy: Int32(options.strategy.rawValue),
-                                          filters: Int32(options.filter.pngFilterBits))
+        let settings = ccodec_png_options(
+            level: Int32(options.level),
+            strategy: Int32(options.strategy.rawValue),
+            filters: Int32(options.filter.pngFilterBits)
+        )
         let start = base + rows.lowerBound * stride
         var output: UnsafeMutablePointer<UInt8>?
         var size = 0
         var adler: UInt32 = 1
         var message = ShimMessage()
         let status = message.bytes.withUnsafeMutableBufferPointer {
-            ccodec_png_deflate_strip(start, stride, rows.lowerBound > 0 ? start - stride : nil, Int32(width), Int32(rows.count),
-                                     Int32(channels), settings, rows.upperBound == height ? 1 : 0, &output, &size, &adler, $0.baseAddress)
+            ccodec_png_deflate_strip(
+                start,
+                stride,
+                rows.lowerBound > 0 ? start - stride : nil,
+                Int32(width),
+                Int32(rows.count),
+                Int32(channels),
+                settings,
+                rows.upperBound == height ? 1 : 0,
+                &output,
+                &size,
+                &adler,
+                $0.baseAddress
+            )
         }
         defer { ccodec_free(output) }
         guard status == CCODEC_OK, output != nil else { throw CodecError(status: status, message: message.text) }
-        return PNGSegment(bytes: Array(UnsafeBufferPointer(start: output, count: size)), adler: adler,
-                          filteredLength: rows.count * (width * channels + 1))
+        return PNGSegment(
+            bytes: Array(UnsafeBufferPointer(start: output, count: size)),
+            adler: adler,
+            filteredLength: rows.count * (width * channels + 1)
+        )
     }
 
     /// The PNG file of segments that cover every row, top to bottom.

@@ -37,7 +37,8 @@ public enum PNM {
                 }
             }
             guard position < data.count else { throw CodecError.truncated }
-            var value = 0, digits = 0
+            var value = 0
+            var digits = 0
             while position < data.count, let digit = digitValue(data[position]) {
                 guard digits < 9 else { throw CodecError.corrupt("header number too long") }
                 value = value * 10 + digit
@@ -48,7 +49,9 @@ public enum PNM {
             return value
         }
         let channels = data[1] == UInt8(ascii: "5") ? 1 : 3
-        let width = try number(), height = try number(), maxValue = try number()
+        let width = try number()
+        let height = try number()
+        let maxValue = try number()
         guard (1...65535).contains(maxValue) else { throw CodecError.corrupt("maximum value \(maxValue) out of range") }
         guard position < data.count, isSpace(data[position]) else { throw CodecError.truncated }
         position += 1

@@ -78,7 +78,8 @@ extension Substring {
         var index = startIndex
         while index < endIndex {
             if self[index] == "%", let end = self.index(index, offsetBy: 3, limitedBy: endIndex),
-               let value = UInt8(self[self.index(after: index)..<end], radix: 16) {
+                let value = UInt8(self[self.index(after: index)..<end], radix: 16)
+            {
                 bytes.append(value)
                 index = end
             } else {

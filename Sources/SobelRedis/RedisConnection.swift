@@ -126,7 +126,10 @@ public final class RedisConnection: @unchecked Sendable {
         case chiredis_reply_array:
             var elements: [RedisReply] = []
             for index in 0..<reply.elements {
-                guard let element = reply.element[index] else { elements.append(.null); continue }
+                guard let element = reply.element[index] else {
+                    elements.append(.null)
+                    continue
+                }
                 switch parse(element.pointee) {
                 case .success(let value): elements.append(value)
                 case .failure(let error): return .failure(error)
@@ -141,10 +144,12 @@ public final class RedisConnection: @unchecked Sendable {
         let lengths = arguments.map(\.count)
         let buffers = arguments.map { bytes -> UnsafeMutablePointer<CChar> in
             let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(bytes.count, 1))
-            bytes.withUnsafeBytes { UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(buffer), byteCount: bytes.count) }
+            bytes.withUnsafeBytes {
+                UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(buffer), byteCount: bytes.count)
+            }
             return buffer
         }
-        defer { buffers.forEach { $0.deallocate() } }
+        defer { for buffer in buffers { buffer.deallocate() } }
         var pointers = buffers.map { Optional(UnsafePointer($0)) }
         return pointers.withUnsafeMutableBufferPointer { argv in lengths.withUnsafeBufferPointer { body(argv.baseAddress!, $0.baseAddress!) } }
     }

@@ -51,7 +51,10 @@ public final class RabbitMQJobQueue: JobQueue, Sendable {
                     if connection == nil || connection!.isBroken { connection = try connect() }
                     return try body(connection!)
                 } catch let error as AMQPError {
-                    if case .refused = error { connection = nil; throw error }
+                    if case .refused = error {
+                        connection = nil
+                        throw error
+                    }
                     connection = nil
                     guard backoff.sleep() else { throw error }
                 }

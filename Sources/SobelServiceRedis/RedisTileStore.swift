@@ -25,9 +25,16 @@ public final class RedisTileStore: TileStore, Sendable {
     ///   - commandTimeout: The time limit for one command.
     ///   - reconnectWindow: How long to retry a lost connection.
     /// - Throws: ``RedisError``.
-    public init(url: RedisURL, prefix: String = "sobel:v1", timeToLive: Duration = .seconds(3600),
-                commandTimeout: Duration = .seconds(5), reconnectWindow: Duration = .seconds(10)) throws {
-        (self.url, self.prefix, self.timeToLive, self.commandTimeout, self.reconnectWindow) = (url, prefix, timeToLive, commandTimeout, reconnectWindow)
+    public init(
+        url: RedisURL,
+        prefix: String = "sobel:v1",
+        timeToLive: Duration = .seconds(3600),
+        commandTimeout: Duration = .seconds(5),
+        reconnectWindow: Duration = .seconds(10)
+    ) throws {
+        (self.url, self.prefix, self.timeToLive, self.commandTimeout, self.reconnectWindow) = (
+            url, prefix, timeToLive, commandTimeout, reconnectWindow
+        )
         try withConnection { _ = try $0.send("PING") }
     }
 
@@ -67,9 +74,11 @@ public final class RedisTileStore: TileStore, Sendable {
     public func storeTile(_ bytes: [UInt8], job: JobID, report: TileReport) throws {
         let event = try Self.encoder.encode(JobEvent.stored(report))
         try withConnection {
-            try $0.send(["EVAL", .text(Self.storeTileScript), "4", key(job, ":tile:\(report.tile)"), key(job, ":done"), key(job, ":events"),
-                         .text("\(prefix):tiles:\(Date.nowMs / 1000)"),
-                         .bytes(bytes), .text(String(report.tile)), .bytes(Array(event)), ttlMilliseconds])
+            try $0.send([
+                "EVAL", .text(Self.storeTileScript), "4", key(job, ":tile:\(report.tile)"), key(job, ":done"), key(job, ":events"),
+                .text("\(prefix):tiles:\(Date.nowMs / 1000)"),
+                .bytes(bytes), .text(String(report.tile)), .bytes(Array(event)), ttlMilliseconds,
+            ])
         }
     }
 
@@ -111,8 +120,10 @@ public final class RedisTileStore: TileStore, Sendable {
     public func saveRecord(_ record: JobRecord) throws {
         let json = try Self.encoder.encode(record)
         try withConnection {
-            try $0.send(["HSET", key(record.id), "record", .bytes(Array(json)), "status", .text(record.status.rawValue),
-                         "error", .text(record.error ?? "")])
+            try $0.send([
+                "HSET", key(record.id), "record", .bytes(Array(json)), "status", .text(record.status.rawValue),
+                "error", .text(record.error ?? ""),
+            ])
             try $0.send(["PEXPIRE", key(record.id), ttlMilliseconds])
         }
     }
@@ -128,8 +139,19 @@ public final class RedisTileStore: TileStore, Sendable {
         } catch {
             // A record that cannot be read (written by a broken client, or half-overwritten) is a failed job
             // with a reason, never an error that callers would take for an unreachable store.
-            record = JobRecord(id: job, status: .failed, tilesDone: 0, tilesTotal: 0, width: 0, height: 0, pipeline: "", outputFormat: "",
-                               createdMs: 0, deadlineMs: 0, error: "the job's record in Redis cannot be read: \(DecodingError.summary(of: error))")
+            record = JobRecord(
+                id: job,
+                status: .failed,
+                tilesDone: 0,
+                tilesTotal: 0,
+                width: 0,
+                height: 0,
+                pipeline: "",
+                outputFormat: "",
+                createdMs: 0,
+                deadlineMs: 0,
+                error: "the job's record in Redis cannot be read: \(DecodingError.summary(of: error))"
+            )
         }
         if let status = values[1].text.flatMap(JobStatus.init(rawValue:)), record.status != .failed { record.status = status }
         if let error = values[2].text, !error.isEmpty { record.error = error }
@@ -165,8 +187,10 @@ public final class RedisTileStore: TileStore, Sendable {
         let json = try Self.encoder.encode(beat)
         let lifetime = Int64(WorkerHeartbeat.timeToLive.milliseconds)
         try withConnection {
-            try $0.send(["EVAL", .text(Self.heartbeatScript), "1", .text("\(prefix):workers"), .text(beat.id), .bytes(Array(json)),
-                         .text(String(Date.nowMs - lifetime)), .text(String(lifetime))])
+            try $0.send([
+                "EVAL", .text(Self.heartbeatScript), "1", .text("\(prefix):workers"), .text(beat.id), .bytes(Array(json)),
+                .text(String(Date.nowMs - lifetime)), .text(String(lifetime)),
+            ])
         }
     }
 
@@ -190,8 +214,10 @@ public final class RedisTileStore: TileStore, Sendable {
     public func statistics() throws -> StoreStatistics {
         let second = Date.nowMs / 1000
         let (counts, tiles) = try withConnection {
-            (try $0.send(["HMGET", .text("\(prefix):stats"), "jobs_queued", "jobs_done", "jobs_failed"]),
-             try $0.send([.text("MGET")] + (1...60).map { .text("\(prefix):tiles:\(second - Int64($0))") }))
+            (
+                try $0.send(["HMGET", .text("\(prefix):stats"), "jobs_queued", "jobs_done", "jobs_failed"]),
+                try $0.send([.text("MGET")] + (1...60).map { .text("\(prefix):tiles:\(second - Int64($0))") })
+            )
         }
         func numbers(_ reply: RedisReply) -> [Int] {
             guard case .array(let values) = reply else { return [] }

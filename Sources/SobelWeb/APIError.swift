@@ -1,9 +1,9 @@
 import Foundation
 public import Hummingbird
+import Logging
 import SobelCodecs
 import SobelCore
 import SobelService
-import Logging
 
 /// An error answered as JSON `{"error": code, "message": sentence}` with its HTTP status.
 public struct APIError: HTTPResponseError, Sendable {
@@ -84,9 +84,14 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         let scheme = given.prefix { $0 != " " }
         let credentials = given.dropFirst(scheme.count).drop { $0 == " " }
         guard scheme.lowercased() == "bearer", credentials.utf8.count == token.utf8.count,
-              zip(credentials.utf8, token.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
-            throw APIError(.unauthorized, "unauthorized", "this API needs 'Authorization: Bearer <token>' (SOBEL_API_TOKEN)",
-                           headers: [.wwwAuthenticate: "Bearer"])
+            zip(credentials.utf8, token.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+        else {
+            throw APIError(
+                .unauthorized,
+                "unauthorized",
+                "this API needs 'Authorization: Bearer <token>' (SOBEL_API_TOKEN)",
+                headers: [.wwwAuthenticate: "Bearer"]
+            )
         }
         return try await next(request, context)
     }

@@ -12,14 +12,19 @@ public import SobelService
 ///   - metrics: The registry `/metrics` exports, or `nil` for no `/metrics`.
 ///   - logger: The server's logger.
 /// - Returns: The application, to run with `runService()` or test with `test(.router)`.
-public func buildApplication(coordinator: Coordinator, isEmbedded: Bool, settings: WebSettings,
-                             metrics: PrometheusCollectorRegistry? = nil,
-                             logger: Logger = Logger(label: "sobel.web")) -> some ApplicationProtocol {
+public func buildApplication(
+    coordinator: Coordinator,
+    isEmbedded: Bool,
+    settings: WebSettings,
+    metrics: PrometheusCollectorRegistry? = nil,
+    logger: Logger = Logger(label: "sobel.web")
+) -> some ApplicationProtocol {
     Application(
         router: buildRouter(coordinator: coordinator, isEmbedded: isEmbedded, settings: settings, metrics: metrics),
         server: .http1(configuration: .init(idleTimeout: TimeAmount(settings.idleTimeout))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "sobel"),
-        logger: logger)
+        logger: logger
+    )
 }
 
 /// The routes: the page, health checks and metrics at the root, the JSON API under `/api/v1`.
@@ -29,8 +34,12 @@ public func buildApplication(coordinator: Coordinator, isEmbedded: Bool, setting
 ///   - settings: Limits and token.
 ///   - metrics: The registry `/metrics` exports, or `nil` for no `/metrics`.
 /// - Returns: The router.
-public func buildRouter(coordinator: Coordinator, isEmbedded: Bool, settings: WebSettings,
-                        metrics: PrometheusCollectorRegistry? = nil) -> Router<AppRequestContext> {
+public func buildRouter(
+    coordinator: Coordinator,
+    isEmbedded: Bool,
+    settings: WebSettings,
+    metrics: PrometheusCollectorRegistry? = nil
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: NoSniffMiddleware())

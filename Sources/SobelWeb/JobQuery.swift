@@ -41,7 +41,9 @@ struct JobQuery {
             guard Magnitude(rawValue: magnitude) != nil else { throw bad("magnitude", "'\(magnitude)' is not l1, l2 or classic") }
             steps.append("sobel:\(magnitude)")
             if let threshold = values["threshold"], !threshold.isEmpty {
-                guard let level = Int(threshold), (0...255).contains(level) else { throw bad("threshold", "'\(threshold)' is not a number from 0 to 255") }
+                guard let level = Int(threshold), (0...255).contains(level) else {
+                    throw bad("threshold", "'\(threshold)' is not a number from 0 to 255")
+                }
                 steps.append("threshold:\(level)")
             }
             if let border = values["border"] {

@@ -10,11 +10,16 @@ struct JobStatusResponse: Codable {
     let timings: StageTimings
 
     init(_ record: JobRecord) {
-        (id, status, tilesDone, tilesTotal, error, timings) = (record.id.description, record.status, record.tilesDone, record.tilesTotal, record.error, record.timings)
+        (id, status, tilesDone, tilesTotal, error, timings) = (
+            record.id.description, record.status, record.tilesDone, record.tilesTotal, record.error, record.timings
+        )
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, tilesDone = "tiles_done", tilesTotal = "tiles_total", error, timings
+        case id, status
+        case tilesDone = "tiles_done"
+        case tilesTotal = "tiles_total"
+        case error, timings
     }
 }
 
@@ -24,5 +29,9 @@ struct JobCreatedResponse: Codable {
     let statusURL: String
     let resultURL: String
 
-    enum CodingKeys: String, CodingKey { case id, statusURL = "status_url", resultURL = "result_url" }
+    enum CodingKeys: String, CodingKey {
+        case id
+        case statusURL = "status_url"
+        case resultURL = "result_url"
+    }
 }

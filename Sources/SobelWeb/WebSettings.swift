@@ -22,8 +22,14 @@ public struct WebSettings: Sendable {
     ///   - maxQueueDepth: The queue limit in chunks, 10,000 by default.
     ///   - apiToken: The bearer token, or `nil` for an open API.
     ///   - idleTimeout: The longest silence on a connection, 30 seconds by default.
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxUploadBytes: Int = 64 << 20, maxQueueDepth: Int = 10_000, apiToken: String? = nil,
-                idleTimeout: Duration = .seconds(30)) {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        maxUploadBytes: Int = 64 << 20,
+        maxQueueDepth: Int = 10_000,
+        apiToken: String? = nil,
+        idleTimeout: Duration = .seconds(30)
+    ) {
         (self.host, self.port, self.maxUploadBytes, self.maxQueueDepth, self.apiToken) = (host, port, maxUploadBytes, maxQueueDepth, apiToken)
         self.idleTimeout = idleTimeout
     }

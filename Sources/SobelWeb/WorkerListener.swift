@@ -12,13 +12,22 @@ public import SobelService
 ///   - port: The port.
 ///   - logger: The listener's logger.
 /// - Returns: The application, to run with `runService()`.
-public func buildWorkerListener(worker: Worker, registry: PrometheusCollectorRegistry, host: String, port: Int,
-                                logger: Logger = Logger(label: "sobel.worker.http")) -> some ApplicationProtocol {
+public func buildWorkerListener(
+    worker: Worker,
+    registry: PrometheusCollectorRegistry,
+    host: String,
+    port: Int,
+    logger: Logger = Logger(label: "sobel.worker.http")
+) -> some ApplicationProtocol {
     let router = Router(context: AppRequestContext.self)
     MetricsController(registry: registry, refresh: nil).addRoutes(to: router)
     router.get("healthz") { _, _ -> Response in
-        let body = WorkerHealth(status: worker.isRunning ? "ok" : "stopping", worker: worker.settings.id,
-                                tilesDone: worker.tilesDone, connectedConsumers: worker.connectedConsumers)
+        let body = WorkerHealth(
+            status: worker.isRunning ? "ok" : "stopping",
+            worker: worker.settings.id,
+            tilesDone: worker.tilesDone,
+            connectedConsumers: worker.connectedConsumers
+        )
         return try json(body, status: worker.isRunning ? .ok : .serviceUnavailable)
     }
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "sobel-work"), logger: logger)
@@ -32,6 +41,8 @@ struct WorkerHealth: Codable {
     let connectedConsumers: Int
 
     enum CodingKeys: String, CodingKey {
-        case status, worker, tilesDone = "tiles_done", connectedConsumers = "connected_consumers"
+        case status, worker
+        case tilesDone = "tiles_done"
+        case connectedConsumers = "connected_consumers"
     }
 }

@@ -43,7 +43,8 @@ extension Sobel {
     /// Which kernels run, for `--version` and `sobel bench`: e.g. `kernels: avx512 (picked from the CPU; it runs baseline, avx2, avx512)`.
     static var kernelsSummary: String {
         guard let level = CPULevel.active else { return "kernels: portable Swift (no x86-64 levels on this CPU)" }
-        let how = ProcessInfo.processInfo.environment[CPULevel.environmentVariable].map { "forced by \(CPULevel.environmentVariable)=\($0)" }
+        let how =
+            ProcessInfo.processInfo.environment[CPULevel.environmentVariable].map { "forced by \(CPULevel.environmentVariable)=\($0)" }
             ?? "picked from the CPU"
         return "kernels: \(level.rawValue) (\(how); it runs \(CPULevel.supported.map(\.rawValue).joined(separator: ", ")))"
     }

@@ -19,14 +19,19 @@ import Testing
     }
 
     @Test func theBuildStageInstallsTheREADMEsPackagesAndRunsItsBuild() throws {
-        let dockerfile = try Self.text("Dockerfile"), require = try Self.text("scripts/lib/require.sh"), run = try Self.text("scripts/run.sh")
+        let dockerfile = try Self.text("Dockerfile")
+        let require = try Self.text("scripts/lib/require.sh")
+        let run = try Self.text("scripts/run.sh")
         let line = try #require(require.split(separator: "\n").first { $0.hasPrefix("SOBEL_APT_PACKAGES=") })
         let readmePackages = line.split(separator: "\"")[1].split(separator: " ").map(String.init)
         #expect(Self.buildStagePackages(dockerfile).sorted() == readmePackages.sorted())
         let build = "swift build -c release --product sobel"
         #expect(dockerfile.contains(build) && run.contains(build), "the same build command in the Dockerfile and scripts/run.sh")
         #expect(dockerfile.contains("USER 10001") && dockerfile.contains("FROM debian:bookworm-slim"), "a slim, non-root runtime")
-        #expect(!dockerfile.contains("unsafeFlags") && dockerfile.contains("ARG SWIFT_CPU_FLAGS=\"\""), "CPU flags are a build argument, portable by default")
+        #expect(
+            !dockerfile.contains("unsafeFlags") && dockerfile.contains("ARG SWIFT_CPU_FLAGS=\"\""),
+            "CPU flags are a build argument, portable by default"
+        )
     }
 
     @Test func hadolintPasses() throws {

@@ -13,8 +13,10 @@ import Testing
     }
 
     static func check(_ script: String) throws -> (status: Int32, output: String) {
-        #expect(FileManager.default.isExecutableFile(atPath: python),
-                "the deployment checkers' Python is missing: run scripts/test.sh, which installs checkov, kubernetes-validate and python-hcl2")
+        #expect(
+            FileManager.default.isExecutableFile(atPath: python),
+            "the deployment checkers' Python is missing: run scripts/test.sh, which installs checkov, kubernetes-validate and python-hcl2"
+        )
         // The settings every deployment file may set come from `sobel settings --json` of the built binary.
         return try Tool.run(["SOBEL_BINARY=\(SobelBinary.url.path)", python, Repository.url("scripts/ops/\(script)").path, Repository.root.path])
     }

@@ -14,9 +14,11 @@ import Testing
         let root = try SobelProcess.temporaryDirectory().appendingPathComponent("photos")
         let manager = FileManager.default
         try manager.createDirectory(at: root.appendingPathComponent("sub/deeper"), withIntermediateDirectories: true)
-        let copies = [("pngsuite/basn2c08.png", "a.png"), ("jpeg/testorig.jpg", "b.jpg"), ("pngsuite/basn0g08.png", "sub/d.png"),
-                      ("jpeg/progressive.jpg", "sub/deeper/e.jpg"), ("pngsuite/xcrn0g04.png", "broken.png"),
-                      ("jpeg/truncated.jpg", "truncated.jpg"), ("pngsuite/basn0g08.png", ".hidden.png")]
+        let copies = [
+            ("pngsuite/basn2c08.png", "a.png"), ("jpeg/testorig.jpg", "b.jpg"), ("pngsuite/basn0g08.png", "sub/d.png"),
+            ("jpeg/progressive.jpg", "sub/deeper/e.jpg"), ("pngsuite/xcrn0g04.png", "broken.png"),
+            ("jpeg/truncated.jpg", "truncated.jpg"), ("pngsuite/basn0g08.png", ".hidden.png"),
+        ]
         for (source, target) in copies {
             try manager.copyItem(at: fixtures.appendingPathComponent(source), to: root.appendingPathComponent(target))
         }
@@ -64,8 +66,10 @@ import Testing
         let errorLines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("sobel: ") }
         #expect(errorLines.count == 2 && errorLines.allSatisfy { $0.contains("broken.png: ") || $0.contains("truncated.jpg: ") })
         #expect(result.stderr.contains("5 done, 3 skipped, 2 failed"))
-        #expect(!result.stderr.contains("\u{1B}") && !String(decoding: result.stdout, as: UTF8.self).contains("\u{1B}"),
-                "no ANSI codes when output is not a terminal")
+        #expect(
+            !result.stderr.contains("\u{1B}") && !String(decoding: result.stdout, as: UTF8.self).contains("\u{1B}"),
+            "no ANSI codes when output is not a terminal"
+        )
 
         // Each output is bit-identical to the single-file command's and equals the library's result.
         for (input, output) in [("a.png", "a.sobel.png"), ("b.jpg", "b.sobel.png"), ("sub/deeper/e.jpg", "sub/deeper/e.sobel.png")] {
@@ -83,7 +87,9 @@ import Testing
         let photos = try Self.makeMixedFolder()
         let out = photos.deletingLastPathComponent().appendingPathComponent("edges")
         defer { try? FileManager.default.removeItem(at: photos.deletingLastPathComponent()) }
-        let arguments = ["filter", photos.appendingPathComponent("a.png").path, photos.appendingPathComponent("b.jpg").path, "-o", out.path + "/", "--quiet"]
+        let arguments = [
+            "filter", photos.appendingPathComponent("a.png").path, photos.appendingPathComponent("b.jpg").path, "-o", out.path + "/", "--quiet",
+        ]
         #expect(try SobelProcess.run(arguments).status == 0)
         let target = out.appendingPathComponent("a.sobel.png")
         try Data("stale".utf8).write(to: target)
@@ -122,8 +128,10 @@ import Testing
         #expect(Self.files(under: out) == ["a-png.jpg", "b-jpg.jpg", "c-pgm.jpg"], "\(named.stderr)")
         #expect(ImageFormat.detect(try Data(contentsOf: out.appendingPathComponent("a-png.jpg"))) == .jpeg)
         try FileManager.default.copyItem(at: photos.appendingPathComponent("b.jpg"), to: photos.appendingPathComponent("a.jpg"))
-        let clash = try SobelProcess.run(["filter", photos.appendingPathComponent("a.png").path, photos.appendingPathComponent("a.jpg").path,
-                                          "-o", out.path + "/clash/"])
+        let clash = try SobelProcess.run([
+            "filter", photos.appendingPathComponent("a.png").path, photos.appendingPathComponent("a.jpg").path,
+            "-o", out.path + "/clash/",
+        ])
         #expect(clash.status == 1 && clash.stderr.contains("is also the output of"), "\(clash.stderr)")
     }
 
@@ -142,8 +150,10 @@ import Testing
         let photos = try Self.makeMixedFolder()
         defer { try? FileManager.default.removeItem(at: photos.deletingLastPathComponent()) }
         let out = photos.deletingLastPathComponent().appendingPathComponent("edges")
-        let result = try SobelProcess.run(["filter", "/no/such/file.png", photos.appendingPathComponent("a.png").path,
-                                           photos.path + "/*.jpg", "-o", out.path + "/"])
+        let result = try SobelProcess.run([
+            "filter", "/no/such/file.png", photos.appendingPathComponent("a.png").path,
+            photos.path + "/*.jpg", "-o", out.path + "/",
+        ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("/no/such/file.png: no such file or folder"))
         #expect(Self.files(under: out) == ["a.sobel.png", "b.sobel.png"])
@@ -158,7 +168,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qfec", command, "/dev/null"]
-        let pipe = Pipe(), keyboard = Pipe()  // script(1) hangs up its child when its own input ends: keep it open
+        let pipe = Pipe()
+        let keyboard = Pipe()  // script(1) hangs up its child when its own input ends: keep it open
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = keyboard
@@ -174,7 +185,8 @@ import Testing
     @Test func interruptStopsCleanly() throws {
         let root = try SobelProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let photos = root.appendingPathComponent("many"), out = root.appendingPathComponent("edges")
+        let photos = root.appendingPathComponent("many")
+        let out = root.appendingPathComponent("edges")
         try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
         let big = Self.fixtures.appendingPathComponent("exif-orientation/Landscape_1.jpg")
         for index in 0..<40 { try FileManager.default.copyItem(at: big, to: photos.appendingPathComponent("p\(index).jpg")) }
@@ -235,11 +247,15 @@ import Testing
         try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
         var generator = SeededGenerator(seed: 9)
         for name in ["a.png", "c.png"] {
-            try Data(ImageCodec.encode(Image.random(width: 40, height: 30, using: &generator), options: .png(.fast))).write(to: photos.appendingPathComponent(name))
+            try Data(ImageCodec.encode(Image.random(width: 40, height: 30, using: &generator), options: .png(.fast))).write(
+                to: photos.appendingPathComponent(name)
+            )
         }
         try Data(ImageCodec.encode(Image.random(width: 40, height: 30, format: .rgb8, using: &generator), options: .jpeg(quality: 90)))
             .write(to: photos.appendingPathComponent("b.jpg"))
-        let result = try SobelProcess.run(["filter"] + inputs.map { root.appendingPathComponent($0).path } + ["-o", root.appendingPathComponent(output).path])
+        let result = try SobelProcess.run(
+            ["filter"] + inputs.map { root.appendingPathComponent($0).path } + ["-o", root.appendingPathComponent(output).path]
+        )
         #expect(result.status == 0, "\(inputs) -o \(output): \(result.stderr)")
         #expect(BatchFilterTests.files(under: root.appendingPathComponent(output)) == expected, "\(inputs) -o \(output)")
     }
@@ -253,8 +269,11 @@ import Testing
         for output in ["edges.png", "edges.jpg", "edges.pgm"] {
             let result = try SobelProcess.run(["filter", input.path, "-o", root.appendingPathComponent(output).path])
             var isFolder: ObjCBool = false
-            #expect(result.status == 0 && FileManager.default.fileExists(atPath: root.appendingPathComponent(output).path, isDirectory: &isFolder)
-                    && !isFolder.boolValue, "\(output): \(result.stderr)")
+            #expect(
+                result.status == 0 && FileManager.default.fileExists(atPath: root.appendingPathComponent(output).path, isDirectory: &isFolder)
+                    && !isFolder.boolValue,
+                "\(output): \(result.stderr)"
+            )
             #expect(try ImageCodec.decode(Data(contentsOf: root.appendingPathComponent(output))).width == 20)
         }
         // A folder is needed for several inputs, but a file of that name exists: a usage error, nothing written.
@@ -262,4 +281,3 @@ import Testing
         #expect(clash.status == 2 && clash.stderr.contains("must be a folder"), "\(clash.stderr)")
     }
 }
-

@@ -12,9 +12,13 @@ import Testing
         var outputs: [String: Data] = [:]
         for level in CPULevel.supported.map(\.rawValue) + [""] {
             let output = folder.appendingPathComponent("edges-\(level).pgm").path
-            let result = try SobelProcess.run(["filter", "Fixtures/photos/photo-1001x701.ppm", "-o", output,
-                                               "--pipeline", "gray,blur:5,sobel:l2,threshold:40"],
-                                              environment: [CPULevel.environmentVariable: level])
+            let result = try SobelProcess.run(
+                [
+                    "filter", "Fixtures/photos/photo-1001x701.ppm", "-o", output,
+                    "--pipeline", "gray,blur:5,sobel:l2,threshold:40",
+                ],
+                environment: [CPULevel.environmentVariable: level]
+            )
             #expect(result.status == 0, "\(level): \(result.stderr)")
             outputs[level] = try Data(contentsOf: URL(fileURLWithPath: output))
         }
@@ -33,6 +37,9 @@ import Testing
 
     @Test func aLevelThatCannotRunIsAUsageError() throws {
         let result = try SobelProcess.run(["filter", "-", "-o", "-"], environment: [CPULevel.environmentVariable: "avx9"])
-        #expect(result.status == 2 && result.stderr == "sobel: SOBEL_CPU=avx9 is not a level: use one of baseline, avx2, avx512\n", "\(result.stderr)")
+        #expect(
+            result.status == 2 && result.stderr == "sobel: SOBEL_CPU=avx9 is not a level: use one of baseline, avx2, avx512\n",
+            "\(result.stderr)"
+        )
     }
 }

@@ -109,4 +109,3 @@ import Testing
         #expect(result.stderr.utf8.count > 64 << 10 && result.stderr.contains("missing-file-number-1500.png"))
     }
 }
-

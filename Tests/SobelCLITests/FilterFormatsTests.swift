@@ -28,8 +28,10 @@ import Testing
         let folder = try SobelProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("edges.out")
-        let result = try SobelProcess.run(["filter", "Fixtures/exif-orientation/Landscape_6.jpg", "-o", output.path,
-                                           "--format", "jpeg", "--quality", "80", "--ignore-orientation"])
+        let result = try SobelProcess.run([
+            "filter", "Fixtures/exif-orientation/Landscape_6.jpg", "-o", output.path,
+            "--format", "jpeg", "--quality", "80", "--ignore-orientation",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let written = try Array(Data(contentsOf: output))
         #expect(ImageFormat.detect(written) == .jpeg)

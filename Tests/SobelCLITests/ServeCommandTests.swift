@@ -29,8 +29,10 @@ import Testing
 
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@\(upload.path)", "-H", "Content-Type: image/png",
-                          "http://127.0.0.1:\(port)/api/v1/jobs"]
+        curl.arguments = [
+            "-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@\(upload.path)", "-H", "Content-Type: image/png",
+            "http://127.0.0.1:\(port)/api/v1/jobs",
+        ]
         let answer = Pipe()
         curl.standardOutput = answer
         try curl.run()
@@ -42,7 +44,8 @@ import Testing
         while server.isRunning && Date() < deadline { usleep(50_000) }
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(!server.isRunning && server.terminationStatus == 0, "\(text)")
-        let done = text.range(of: "job done"), stopped = text.range(of: "] stopped")
+        let done = text.range(of: "job done")
+        let stopped = text.range(of: "] stopped")
         #expect(done != nil && stopped != nil && done!.lowerBound < stopped!.lowerBound, "the job finished before the exit: \(text)")
         #expect(!Loopback.answers(port: port), "no longer listening")
     }

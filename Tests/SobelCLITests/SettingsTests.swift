@@ -21,7 +21,10 @@ import Testing
         for command in ["serve", "work"] {
             let help = String(decoding: try SobelProcess.run([command, "--help"]).stdout, as: UTF8.self)
             for row in rows where row.commands.contains(command) {
-                #expect(help.contains(row.flag) && help.contains("$\(row.variable)"), "sobel \(command) --help names \(row.flag) and $\(row.variable)")
+                #expect(
+                    help.contains(row.flag) && help.contains("$\(row.variable)"),
+                    "sobel \(command) --help names \(row.flag) and $\(row.variable)"
+                )
             }
         }
     }

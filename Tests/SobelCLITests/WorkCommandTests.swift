@@ -2,8 +2,8 @@ import Foundation
 import SobelCore
 import SobelRedis
 import SobelService
-import SobelTestSupport
 import SobelServiceTestSupport
+import SobelTestSupport
 import Testing
 
 /// `sobel work` as an operator runs it.
@@ -32,10 +32,13 @@ import Testing
 
     @Test func settingsComeFromTheEnvironmentToo() throws {
         let harness = try ServiceHarness(.servers, workers: 0)
-        let worker = try WorkerProcess(["--id", "env-test"], environment: [
-            "SOBEL_AMQP_URL": harness.amqpURL!, "SOBEL_REDIS_URL": harness.redisURL!, "SOBEL_QUEUE": harness.queueName,
-            "SOBEL_KEY_PREFIX": harness.keyPrefix, "SOBEL_CONCURRENCY": "2", "SOBEL_PREFETCH": "5",
-        ])
+        let worker = try WorkerProcess(
+            ["--id", "env-test"],
+            environment: [
+                "SOBEL_AMQP_URL": harness.amqpURL!, "SOBEL_REDIS_URL": harness.redisURL!, "SOBEL_QUEUE": harness.queueName,
+                "SOBEL_KEY_PREFIX": harness.keyPrefix, "SOBEL_CONCURRENCY": "2", "SOBEL_PREFETCH": "5",
+            ]
+        )
         let deadline = Date().addingTimeInterval(20)
         while !worker.output.contains("sobel work env-test") && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         #expect(worker.output.contains("concurrency 2, prefetch 5") && worker.output.contains(harness.queueName), "\(worker.output)")

@@ -11,13 +11,18 @@ import Testing
         var size: (width: Int, height: Int, channels: Int)?
         var pixels = [UInt8]()
         var bands = 0
-        try ImageCodec.decode(bytes, bandRows: bandRows, size: { size = ($0, $1, $2) }, band: { band, firstRow in
-            let expected = try #require(size)
-            #expect(band.width == expected.width && band.channels == expected.channels)
-            #expect(firstRow == pixels.count / (expected.width * expected.channels), "bands arrive top to bottom")
-            pixels += band.pixels
-            bands += 1
-        })
+        try ImageCodec.decode(
+            bytes,
+            bandRows: bandRows,
+            size: { size = ($0, $1, $2) },
+            band: { band, firstRow in
+                let expected = try #require(size)
+                #expect(band.width == expected.width && band.channels == expected.channels)
+                #expect(firstRow == pixels.count / (expected.width * expected.channels), "bands arrive top to bottom")
+                pixels += band.pixels
+                bands += 1
+            }
+        )
         let final = try #require(size)
         return (try Image(width: final.width, height: final.height, channels: final.channels, pixels: pixels), bands)
     }
@@ -48,11 +53,16 @@ import Testing
         let truncated = Array(bytes.prefix(bytes.count * 3 / 4))
         var delivered = 0
         #expect(throws: CodecError.self) {
-            try ImageCodec.decode(truncated, bandRows: 16, size: { _, _, _ in }, band: { band, firstRow in
-                let expected = try image.view(Rect(x: 0, y: firstRow, width: 256, height: band.height))
-                #expect(band == expected)
-                delivered += band.height
-            })
+            try ImageCodec.decode(
+                truncated,
+                bandRows: 16,
+                size: { _, _, _ in },
+                band: { band, firstRow in
+                    let expected = try image.view(Rect(x: 0, y: firstRow, width: 256, height: band.height))
+                    #expect(band == expected)
+                    delivered += band.height
+                }
+            )
         }
         #expect(delivered >= 128 && delivered < 256, "the rows before the cut arrive, then the error: \(delivered)")
     }
@@ -90,9 +100,13 @@ import Testing
     @Test func limitsAreCheckedBeforeAnyBand() throws {
         let bytes = try PNG.encode(try Image(width: 400, height: 300))
         #expect(throws: CodecError.self) {
-            try ImageCodec.decode(bytes, options: DecodeOptions(limits: DecodeLimits(maxPixels: 100_000)), bandRows: 8,
-                                  size: { _, _, _ in Issue.record("no size for an image over the limit") },
-                                  band: { _, _ in Issue.record("no band for an image over the limit") })
+            try ImageCodec.decode(
+                bytes,
+                options: DecodeOptions(limits: DecodeLimits(maxPixels: 100_000)),
+                bandRows: 8,
+                size: { _, _, _ in Issue.record("no size for an image over the limit") },
+                band: { _, _ in Issue.record("no band for an image over the limit") }
+            )
         }
     }
 }

@@ -31,5 +31,8 @@ struct DecodeDigests: Decodable {
     let opencv: String
     let images: [String: Entry]
 
-    static let shared = try! JSONDecoder().decode(DecodeDigests.self, from: Data(contentsOf: CodecFixtures.root.appendingPathComponent("golden/decode.json")))
+    static let shared = try! JSONDecoder().decode(
+        DecodeDigests.self,
+        from: Data(contentsOf: CodecFixtures.root.appendingPathComponent("golden/decode.json"))
+    )
 }

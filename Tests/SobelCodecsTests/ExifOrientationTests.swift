@@ -10,10 +10,14 @@ import Testing
 
     /// Mean absolute difference of two same-size images over a coarse grid of whole-image samples.
     func gridDifference(_ a: Image, _ b: Image) -> Int {
-        var total = 0, count = 0
+        var total = 0
+        var count = 0
         for y in stride(from: 5, to: a.height, by: 37) {
             for x in stride(from: 5, to: a.width, by: 37) {
-                for c in 0..<3 { total += abs(Int(a[x, y, c]) - Int(b[x, y, c])); count += 1 }
+                for c in 0..<3 {
+                    total += abs(Int(a[x, y, c]) - Int(b[x, y, c]))
+                    count += 1
+                }
             }
         }
         return total / count

@@ -1,19 +1,23 @@
 import Dispatch
 import Foundation
 import SobelCodecs
+import SobelCore
 import SobelTestSupport
 import Testing
-import SobelCore
 
 /// Corrupt variants of the fixtures: each either decodes or throws a `CodecError`, within a time
 /// limit that the harness enforces per file (a decode still running at the limit is a failure).
 @Suite struct HostileInputTests {
     static let perFileLimit: DispatchTimeInterval = .seconds(5)
-    static let seeds = ["pngsuite/basn2c08.png", "pngsuite/basi0g16.png", "pngsuite/tbbn3p08.png", "pngsuite/oi9n2c16.png",
-                        "jpeg/testorig.jpg", "jpeg/progressive.jpg", "jpeg/testimgari.jpg", "jpeg/restart.jpg"]
+    static let seeds = [
+        "pngsuite/basn2c08.png", "pngsuite/basi0g16.png", "pngsuite/tbbn3p08.png", "pngsuite/oi9n2c16.png",
+        "jpeg/testorig.jpg", "jpeg/progressive.jpg", "jpeg/testimgari.jpg", "jpeg/restart.jpg",
+    ]
 
     enum Outcome: Equatable {
-        case decoded, rejected, wrongError(String), timedOut
+        case decoded, rejected
+        case wrongError(String)
+        case timedOut
     }
 
     /// Decodes on another thread and waits at most `perFileLimit`.
@@ -82,7 +86,9 @@ import SobelCore
                 result.append(("\(name) wrong CRC at \(crcAt)", badCRC))
             }
         }
-        for (width, height): (UInt32, UInt32) in [(0, 10), (10, 0), (0x7FFF_FFFF, 1), (1, 0x7FFF_FFFF), (100_000, 100_000), (5000, 5000), (0xFFFF_FFFF, 0xFFFF_FFFF)] {
+        for (width, height): (UInt32, UInt32) in [
+            (0, 10), (10, 0), (0x7FFF_FFFF, 1), (1, 0x7FFF_FFFF), (100_000, 100_000), (5000, 5000), (0xFFFF_FFFF, 0xFFFF_FFFF),
+        ] {
             var huge = file
             let ihdr = Array(file[16..<29])
             let patched = bigEndian(width) + bigEndian(height) + ihdr[8...]
@@ -133,7 +139,8 @@ import SobelCore
     }
 
     @Test func formatIsDetectedByMagicBytesNotNames() throws {
-        let png = try CodecFixtures.bytes("pngsuite/basn2c08.png"), jpeg = try CodecFixtures.bytes("jpeg/testorig.jpg")
+        let png = try CodecFixtures.bytes("pngsuite/basn2c08.png")
+        let jpeg = try CodecFixtures.bytes("jpeg/testorig.jpg")
         #expect(ImageFormat.detect(png) == .png && ImageFormat.detect(jpeg) == .jpeg)
         #expect(try ImageCodec.decode(png).width == 32)
         #expect(throws: CodecError.notAnImage) { try ImageCodec.decode(Array("GIF89a.....".utf8)) }

@@ -57,7 +57,8 @@ import Testing
 
     @Test func encodeAtAQualityAndReadBack() throws {
         let photo = try PNM.decode(CodecFixtures.bytes("jpeg/testorig.ppm"))
-        let high = try JPEG.encode(photo, quality: 95), low = try JPEG.encode(photo, quality: 30)
+        let high = try JPEG.encode(photo, quality: 95)
+        let low = try JPEG.encode(photo, quality: 30)
         #expect(high.count > low.count)
         let decoded = try JPEG.decode(high)
         #expect(decoded.width == photo.width && decoded.channels == 3)

@@ -1,8 +1,9 @@
 import Foundation
-@testable import SobelCodecs
 import SobelCore
 import SobelTestSupport
 import Testing
+
+@testable import SobelCodecs
 
 @Suite struct PNGTests {
     @Test func fixturesArePresent() {
@@ -92,13 +93,17 @@ import Testing
         var generator = SeededGenerator(seed: 12)
         for format in PixelFormat.allCases {
             let (width, height) = (37, 29)
-            let pixels = (0..<(width * height * format.channels)).map { i in UInt8(truncatingIfNeeded: i / 3 + Int.random(in: 0...9, using: &generator)) }
+            let pixels = (0..<(width * height * format.channels)).map { i in
+                UInt8(truncatingIfNeeded: i / 3 + Int.random(in: 0...9, using: &generator))
+            }
             let image = try Image(width: width, height: height, channels: format.channels, pixels: pixels)
             for rows in [1, 3, 16, 29, 100] {
                 for threads in [1, 2, 3] {
-                    for options in PNGEncodeOptions.presets.values + [PNGEncodeOptions(level: 6, strategy: .default, filter: .paeth),
-                                                                     PNGEncodeOptions(level: 6, strategy: .filtered, filter: .average),
-                                                                     PNGEncodeOptions(level: 0, strategy: .default, filter: .up)] {
+                    for options in PNGEncodeOptions.presets.values + [
+                        PNGEncodeOptions(level: 6, strategy: .default, filter: .paeth),
+                        PNGEncodeOptions(level: 6, strategy: .filtered, filter: .average),
+                        PNGEncodeOptions(level: 0, strategy: .default, filter: .up),
+                    ] {
                         var bytes: [UInt8] = []
                         try PNGWriter(image: image, options: options, threads: threads, rowsPerStrip: rows).write { bytes.append(contentsOf: $0) }
                         #expect(try PNG.decode(bytes) == image, "\(format) rows \(rows) threads \(threads) \(options)")
@@ -111,7 +116,8 @@ import Testing
     /// Strips change nothing but how the work is split: one strip or many, the compressed size is close.
     @Test func stripsCostLittleSize() throws {
         let photo = try PNM.decode(CodecFixtures.bytes("jpeg/testorig.ppm"))
-        var one: [UInt8] = [], many: [UInt8] = []
+        var one: [UInt8] = []
+        var many: [UInt8] = []
         try PNGWriter(image: photo, options: .fast, threads: 1).write { one.append(contentsOf: $0) }
         try PNGWriter(image: photo, options: .fast, threads: 2, rowsPerStrip: 40).write { many.append(contentsOf: $0) }
         #expect(Double(many.count) < Double(one.count) * 1.02)

@@ -1,7 +1,8 @@
-@testable import SobelCore
+import Foundation
 import SobelTestSupport
 import Testing
-import Foundation
+
+@testable import SobelCore
 
 /// Every operation, bit for bit against OpenCV 5.0's outputs (Fixtures/golden, made by generate.py).
 @Suite struct GoldenTests {
@@ -81,8 +82,10 @@ import Foundation
                 #expect(fnv1a64(gy) == digests["\(kernel.rawValue)-gy/\(border.rawValue)"], "\(kernel) gy \(border)")
                 for magnitude in Magnitude.allCases {
                     let result = try Pipeline([.gray, .gradient(kernel, magnitude)], border: border).run(on: photo, level: level)
-                    #expect(fnv1a64(result) == digests["\(kernel.rawValue)-\(magnitude.rawValue)/\(border.rawValue)"],
-                            "\(kernel) \(magnitude) \(border)")
+                    #expect(
+                        fnv1a64(result) == digests["\(kernel.rawValue)-\(magnitude.rawValue)/\(border.rawValue)"],
+                        "\(kernel) \(magnitude) \(border)"
+                    )
                 }
             }
             for size in BlurSize.allCases {

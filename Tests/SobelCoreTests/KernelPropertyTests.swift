@@ -1,11 +1,13 @@
-@testable import SobelCore
 import SobelTestSupport
 import Testing
+
+@testable import SobelCore
 
 /// The vectorised kernels of every level (the Swift loops and each CPU level this machine runs) equal the
 /// scalar reference on random images of random sizes and strides.
 @Suite struct KernelPropertyTests {
-    static let allSteps: [PipelineOperation] = [.gray, .blur(.three), .blur(.five), .threshold(0), .threshold(77), .threshold(255)]
+    static let allSteps: [PipelineOperation] =
+        [.gray, .blur(.three), .blur(.five), .threshold(0), .threshold(77), .threshold(255)]
         + DerivativeKernel.allCases.flatMap { kernel in Magnitude.allCases.map { PipelineOperation.gradient(kernel, $0) } }
 
     /// Widths 1–70 cover rows shorter than every vector block and the blocks' edges; each input is a view
@@ -14,7 +16,8 @@ import Testing
     func everyStepMatchesTheReferenceOnRandomImages(_ level: KernelLevel) throws {
         var generator = SeededGenerator(seed: 1)
         for trial in 0..<60 {
-            let width = Int.random(in: 1...70, using: &generator), height = Int.random(in: 1...12, using: &generator)
+            let width = Int.random(in: 1...70, using: &generator)
+            let height = Int.random(in: 1...12, using: &generator)
             let format = PixelFormat.allCases.randomElement(using: &generator)!
             let padding = 2 * Int.random(in: 0...9, using: &generator) + 1
             let image = try Image.random(width: width + padding, height: height, format: format, using: &generator)
@@ -22,8 +25,10 @@ import Testing
             for step in Self.allSteps {
                 for border in BorderMode.allCases {
                     let pipeline = Pipeline([step], border: border)
-                    #expect(try pipeline.run(on: image, threads: 1, level: level) == ScalarReference.run(pipeline, on: image),
-                            "trial \(trial): \(pipeline) on \(width)x\(height) \(format)")
+                    #expect(
+                        try pipeline.run(on: image, threads: 1, level: level) == ScalarReference.run(pipeline, on: image),
+                        "trial \(trial): \(pipeline) on \(width)x\(height) \(format)"
+                    )
                 }
             }
         }
@@ -33,7 +38,8 @@ import Testing
     func fastDerivativesMatchTheReference(_ level: KernelLevel) throws {
         var generator = SeededGenerator(seed: 2)
         for _ in 0..<40 {
-            let width = Int.random(in: 1...150, using: &generator), height = Int.random(in: 1...9, using: &generator)
+            let width = Int.random(in: 1...150, using: &generator)
+            let height = Int.random(in: 1...9, using: &generator)
             let image = try Image.random(width: width + 3, height: height, using: &generator).view(Rect(x: 1, y: 0, width: width, height: height))
             for kernel in DerivativeKernel.allCases {
                 for border in BorderMode.allCases {
@@ -54,7 +60,8 @@ import Testing
         let scharr = Array(stride(from: -4080, through: 4080, by: 17)) + Array(-300...300)
         for values in [sobel, scharr] {
             let width = values.count
-            var gx = try GradientPlane(width: width, height: width), gy = try GradientPlane(width: width, height: width)
+            var gx = try GradientPlane(width: width, height: width)
+            var gy = try GradientPlane(width: width, height: width)
             for (row, y) in values.enumerated() {
                 for (column, x) in values.enumerated() {
                     gx[column, row] = Int16(x)
@@ -117,8 +124,10 @@ import Testing
             for kernel in DerivativeKernel.allCases {
                 for magnitude in Magnitude.allCases {
                     let pipeline = Pipeline([.gradient(kernel, magnitude)], border: BorderMode.allCases.randomElement(using: &generator)!)
-                    #expect(try pipeline.run(on: image, threads: 1, level: level, streaming: true) == ScalarReference.run(pipeline, on: image),
-                            "\(pipeline) width \(width)")
+                    #expect(
+                        try pipeline.run(on: image, threads: 1, level: level, streaming: true) == ScalarReference.run(pipeline, on: image),
+                        "\(pipeline) width \(width)"
+                    )
                 }
             }
         }
@@ -166,8 +175,10 @@ import Testing
                 #expect(spans.allSatisfy { $0.start >= 0 && $0.start + $0.count <= count }, "count \(count): a span leaves the row")
                 if count > block {
                     #expect(spans.allSatisfy { $0.count % block == 0 }, "count \(count): a span is not whole blocks")
-                    #expect(spans.filter { $0.count > block }.allSatisfy { Int(bitPattern: output + $0.start) % block == 0 },
-                            "count \(count), misalignment \(misalignment): a span of several blocks is not aligned")
+                    #expect(
+                        spans.filter { $0.count > block }.allSatisfy { Int(bitPattern: output + $0.start) % block == 0 },
+                        "count \(count), misalignment \(misalignment): a span of several blocks is not aligned"
+                    )
                     #expect(spans.count <= 3 && spans.allSatisfy { $0.count > 0 }, "count \(count): \(spans)")
                 }
             }

@@ -22,7 +22,8 @@ import Testing
 
     @Test func randomPipelinesRoundTripThroughTextAndJSON() throws {
         var generator = SeededGenerator(seed: 7)
-        let steps: [PipelineOperation] = [.gray, .blur(.three), .blur(.five), .threshold(0), .threshold(255), .gradient(.scharr, .l1)]
+        let steps: [PipelineOperation] =
+            [.gray, .blur(.three), .blur(.five), .threshold(0), .threshold(255), .gradient(.scharr, .l1)]
             + Magnitude.allCases.map { .gradient(.sobel, $0) }
         for _ in 0..<200 {
             let operations = (0..<Int.random(in: 1...6, using: &generator)).map { _ in steps.randomElement(using: &generator)! }

@@ -45,8 +45,8 @@ import Testing
     }
 
     @Test func magnitudeRoundingIsHalfToEven() {
-        #expect(Magnitude.classic.combine(1, 0) == 0)   // 0.5 -> 0
-        #expect(Magnitude.classic.combine(3, 0) == 2)   // 1.5 -> 2
+        #expect(Magnitude.classic.combine(1, 0) == 0)  // 0.5 -> 0
+        #expect(Magnitude.classic.combine(3, 0) == 2)  // 1.5 -> 2
         #expect(Magnitude.classic.combine(-300, 4) == 130)  // (255 + 4) / 2 = 129.5 -> 130
         #expect(Magnitude.l2.combine(3, 4) == 5)
         #expect(Magnitude.l2.combine(1020, 1020) == 255)

@@ -1,6 +1,7 @@
-@testable import SobelCore
 import SobelTestSupport
 import Testing
+
+@testable import SobelCore
 
 /// Tiled output equals whole-image output, bit for bit, for every plan, border and pipeline.
 @Suite struct TilingTests {
@@ -28,14 +29,20 @@ import Testing
     func randomPlansEqualTheWholeImage(_ level: KernelLevel) throws {
         var generator = SeededGenerator(seed: 4)
         for trial in 0..<80 {
-            let width = Int.random(in: 1...60, using: &generator), height = Int.random(in: 1...40, using: &generator)
+            let width = Int.random(in: 1...60, using: &generator)
+            let height = Int.random(in: 1...40, using: &generator)
             let format = PixelFormat.allCases.randomElement(using: &generator)!
             let image = Image.random(width: width, height: height, format: format, using: &generator)
             var pipeline = try Pipeline(parsing: Self.pipelines.randomElement(using: &generator)!)
             pipeline.border = BorderMode.allCases.randomElement(using: &generator)!
             let whole = ScalarReference.run(pipeline, on: image)
-            let plan = try TilePlan(width: width, height: height, tileWidth: Int.random(in: 1...width + 5, using: &generator),
-                                    tileHeight: Int.random(in: 1...height + 5, using: &generator), halo: pipeline.halo)
+            let plan = try TilePlan(
+                width: width,
+                height: height,
+                tileWidth: Int.random(in: 1...width + 5, using: &generator),
+                tileHeight: Int.random(in: 1...height + 5, using: &generator),
+                halo: pipeline.halo
+            )
             let threads = Int.random(in: 1...3, using: &generator)
             let label = "trial \(trial): \(pipeline) \(width)x\(height) tiles \(plan.tileWidth)x\(plan.tileHeight)"
             #expect(try pipeline.run(on: image, plan: plan, threads: threads, level: level) == whole, "\(label) threads \(threads)")
@@ -47,8 +54,12 @@ import Testing
     func stitch(_ pipeline: Pipeline, _ image: Image, _ plan: TilePlan, level: KernelLevel = KernelLevel(kernels: .active)) throws -> Image {
         var stitched = try Image(width: image.width, height: image.height, format: .gray8)
         for tile in plan.tiles {
-            let input = try Image(width: tile.input.width, height: tile.input.height, channels: image.channels,
-                                  pixels: image.view(tile.input).pixels)
+            let input = try Image(
+                width: tile.input.width,
+                height: tile.input.height,
+                channels: image.channels,
+                pixels: image.view(tile.input).pixels
+            )
             let piece = try pipeline.render(tile: tile, input: input, imageWidth: image.width, imageHeight: image.height, level: level)
             for y in 0..<piece.height {
                 for x in 0..<piece.width { stitched[tile.output.x + x, tile.output.y + y] = piece[x, y] }

@@ -26,7 +26,8 @@ import Testing
     @Test func expiryAndBlockingPop() throws {
         let server = try TestServer("redis")
         let url = try RedisURL(server.url)
-        let redis = try RedisConnection(url: url), other = try RedisConnection(url: url)
+        let redis = try RedisConnection(url: url)
+        let other = try RedisConnection(url: url)
         try redis.send("SET", "short", "x", "PX", "100")
         #expect(try redis.send("PTTL", "short").integer.map { $0 > 0 && $0 <= 100 } == true)
         Thread.sleep(forTimeInterval: 0.25)

@@ -1,9 +1,9 @@
 import Foundation
-import SobelServiceAMQP
 import SobelAMQP
-import SobelServiceRedis
 import SobelRedis
 public import SobelService
+import SobelServiceAMQP
+import SobelServiceRedis
 import SobelTestSupport
 public import Testing
 
@@ -38,7 +38,19 @@ public enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendab
 extension JobRecord {
     /// A record for store tests.
     public static func sample(_ id: JobID = JobID(), status: JobStatus = .running, tiles: Int = 4) -> JobRecord {
-        JobRecord(id: id, status: status, tilesDone: 0, tilesTotal: tiles, width: 8, height: 8, pipeline: "gray,sobel:l2",
-                  outputFormat: "png", createdMs: 1, deadlineMs: Int64.max / 2, error: nil, timings: StageTimings())
+        JobRecord(
+            id: id,
+            status: status,
+            tilesDone: 0,
+            tilesTotal: tiles,
+            width: 8,
+            height: 8,
+            pipeline: "gray,sobel:l2",
+            outputFormat: "png",
+            createdMs: 1,
+            deadlineMs: Int64.max / 2,
+            error: nil,
+            timings: StageTimings()
+        )
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
-import SobelServiceAMQP
 import SobelAMQP
 import SobelCodecs
 public import SobelCore
-import SobelServiceRedis
 import SobelRedis
 public import SobelService
+import SobelServiceAMQP
+import SobelServiceRedis
 public import SobelTestSupport
 public import Testing
 
@@ -35,8 +35,14 @@ public final class ServiceHarness {
     ///   - deadline: The job deadline.
     ///   - amqpURL: A broker of the test's own, else the shared one.
     ///   - redisURL: A Redis of the test's own, else the shared one.
-    public init(_ backend: Backend, workers: Int = 2, prefetch: Int = 2, deadline: Duration = .seconds(60),
-         amqpURL: String? = nil, redisURL: String? = nil) throws {
+    public init(
+        _ backend: Backend,
+        workers: Int = 2,
+        prefetch: Int = 2,
+        deadline: Duration = .seconds(60),
+        amqpURL: String? = nil,
+        redisURL: String? = nil
+    ) throws {
         queueName = "test.\(UUID().uuidString)"
         keyPrefix = "test:\(UUID().uuidString)"
         let settings = ServiceSettings(deadline: deadline)
@@ -53,12 +59,15 @@ public final class ServiceHarness {
                 coordinator = Coordinator(queue: InMemoryJobQueue(), store: InMemoryTileStore(), settings: settings, logger: logger)
             }
         case .servers:
-            let amqp = try amqpURL ?? SharedServers.amqpURL(), redis = try redisURL ?? SharedServers.redisURL()
+            let amqp = try amqpURL ?? SharedServers.amqpURL()
+            let redis = try redisURL ?? SharedServers.redisURL()
             (self.amqpURL, self.redisURL, embedded) = (amqp, redis, nil)
             coordinator = Coordinator(
                 queue: try RabbitMQJobQueue(url: AMQPURL(amqp), name: queueName, reconnectWindow: .seconds(30)),
                 store: try RedisTileStore(url: RedisURL(redis), prefix: keyPrefix, reconnectWindow: .seconds(30)),
-                settings: settings, logger: logger)
+                settings: settings,
+                logger: logger
+            )
             for index in 0..<workers {
                 self.workers.append(try WorkerProcess(workerArguments(id: "w\(index)", prefetch: prefetch)))
             }
@@ -67,8 +76,10 @@ public final class ServiceHarness {
 
     /// The `sobel work` arguments that reach this harness's queue and store.
     public func workerArguments(id: String, prefetch: Int = 2) -> [String] {
-        ["--amqp-url", amqpURL!, "--redis-url", redisURL!, "--queue", queueName, "--key-prefix", keyPrefix,
-         "--concurrency", "1", "--prefetch", String(prefetch), "--id", id]
+        [
+            "--amqp-url", amqpURL!, "--redis-url", redisURL!, "--queue", queueName, "--key-prefix", keyPrefix,
+            "--concurrency", "1", "--prefetch", String(prefetch), "--id", id,
+        ]
     }
 
     /// Runs a job to its end.

@@ -2,8 +2,8 @@ import Foundation
 import SobelCodecs
 import SobelCore
 import SobelService
-import SobelTestSupport
 import SobelServiceTestSupport
+import SobelTestSupport
 import Testing
 
 /// Whole jobs through the coordinator and workers equal SobelCore on the whole image, bit for bit,
@@ -45,7 +45,10 @@ import Testing
         let (record, result) = try harness.outcome(of: id)
         #expect(record.status == .done && record.tilesTotal == 19, "\(record.error ?? "")")
         #expect(result == (try Pipeline.default.run(on: photo)))
-        guard case .done(_, let mediaType) = try harness.coordinator.result(id) else { Issue.record("no result"); return }
+        guard case .done(_, let mediaType) = try harness.coordinator.result(id) else {
+            Issue.record("no result")
+            return
+        }
         #expect(mediaType == "image/x-portable-graymap")
         #expect(record.timings.total > 0 && record.timings.compute > 0 && record.timings.decode > 0)
     }
@@ -72,11 +75,17 @@ import Testing
     func statusAndResultOfUnknownAndRunningJobs(_ backend: Backend) throws {
         let harness = try ServiceHarness(backend, workers: 0, deadline: .seconds(30))
         #expect(try harness.coordinator.status(JobID()) == nil)
-        guard case .unknown = try harness.coordinator.result(JobID()) else { Issue.record("an unknown job has a result"); return }
+        guard case .unknown = try harness.coordinator.result(JobID()) else {
+            Issue.record("an unknown job has a result")
+            return
+        }
         var generator = SeededGenerator(seed: 53)
         let id = try harness.coordinator.submit(Image.random(width: 20, height: 20, using: &generator))
         let record = try #require(try harness.coordinator.status(id))
         #expect(record.status == .queued || record.status == .running)
-        guard case .pending = try harness.coordinator.result(id) else { Issue.record("a job without workers is not pending"); return }
+        guard case .pending = try harness.coordinator.result(id) else {
+            Issue.record("a job without workers is not pending")
+            return
+        }
     }
 }

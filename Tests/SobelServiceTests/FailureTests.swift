@@ -3,8 +3,8 @@ import SobelAMQP
 import SobelCodecs
 import SobelCore
 import SobelService
-import SobelTestSupport
 import SobelServiceTestSupport
+import SobelTestSupport
 import Testing
 
 /// Jobs survive dying workers, poison messages and missing workers: each completes bit-exact or fails
@@ -73,20 +73,61 @@ import Testing
         // A chunk of a real job whose pixels do not match its rectangle: dead-lettered, and the job fails.
         let id = JobID()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        try harness.coordinator.store.saveRecord(JobRecord(id: id, status: .running, tilesDone: 0, tilesTotal: 1, width: 4, height: 4,
-                                                          pipeline: "gray,sobel:l2", outputFormat: "png", createdMs: now, deadlineMs: now + 60_000))
-        let header = ChunkHeader(version: 1, job: id, tile: 0, tiles: 1, imageWidth: 4, imageHeight: 4,
-                                 output: Rect(x: 0, y: 0, width: 4, height: 4), input: Rect(x: 0, y: 0, width: 4, height: 4),
-                                 format: .gray8, pipeline: "gray,sobel:l2", deadlineMs: now + 60_000, publishedMs: now)
-        try broker.publishConfirmed([ChunkMessage(header: header, pixels: [1, 2, 3]).encoded()], to: harness.queueName, contentType: ChunkMessage.contentType)
+        try harness.coordinator.store.saveRecord(
+            JobRecord(
+                id: id,
+                status: .running,
+                tilesDone: 0,
+                tilesTotal: 1,
+                width: 4,
+                height: 4,
+                pipeline: "gray,sobel:l2",
+                outputFormat: "png",
+                createdMs: now,
+                deadlineMs: now + 60_000
+            )
+        )
+        let header = ChunkHeader(
+            version: 1,
+            job: id,
+            tile: 0,
+            tiles: 1,
+            imageWidth: 4,
+            imageHeight: 4,
+            output: Rect(x: 0, y: 0, width: 4, height: 4),
+            input: Rect(x: 0, y: 0, width: 4, height: 4),
+            format: .gray8,
+            pipeline: "gray,sobel:l2",
+            deadlineMs: now + 60_000,
+            publishedMs: now
+        )
+        try broker.publishConfirmed(
+            [ChunkMessage(header: header, pixels: [1, 2, 3]).encoded()],
+            to: harness.queueName,
+            contentType: ChunkMessage.contentType
+        )
 
         // A chunk whose geometry overflows any arithmetic (it killed every worker with a trap, one after another):
         // dead-lettered, and its job fails with the reason.
         let overflowing = JobID()
-        try harness.coordinator.store.saveRecord(JobRecord(id: overflowing, status: .running, tilesDone: 0, tilesTotal: 1, width: 4, height: 4,
-                                                          pipeline: "gray,sobel:l2", outputFormat: "png", createdMs: now, deadlineMs: now + 60_000))
+        try harness.coordinator.store.saveRecord(
+            JobRecord(
+                id: overflowing,
+                status: .running,
+                tilesDone: 0,
+                tilesTotal: 1,
+                width: 4,
+                height: 4,
+                pipeline: "gray,sobel:l2",
+                outputFormat: "png",
+                createdMs: now,
+                deadlineMs: now + 60_000
+            )
+        )
         var huge = header
-        (huge.job, huge.input, huge.output) = (overflowing, Rect(x: 0, y: 0, width: 1 << 32, height: 1 << 32), Rect(x: Int.max, y: 0, width: 4, height: 4))
+        (huge.job, huge.input, huge.output) = (
+            overflowing, Rect(x: 0, y: 0, width: 1 << 32, height: 1 << 32), Rect(x: Int.max, y: 0, width: 4, height: 4)
+        )
         try broker.publishConfirmed([ChunkMessage(header: huge, pixels: [1]).encoded()], to: harness.queueName, contentType: ChunkMessage.contentType)
 
         let deadline = Date().addingTimeInterval(30)

@@ -1,7 +1,7 @@
 import Foundation
 import SobelService
-import SobelTestSupport
 import SobelServiceTestSupport
+import SobelTestSupport
 import Testing
 
 /// Every ``JobQueue`` behaves the same: the in-memory queue of the embedded mode and RabbitMQ.
@@ -75,7 +75,7 @@ import Testing
         let queue = try kind.make()
         try queue.publish(bodies(40))
         let consumers = try (0..<3).map { _ in try queue.makeConsumer(prefetch: 2) }
-        defer { consumers.forEach { $0.close() } }
+        defer { for consumer in consumers { consumer.close() } }
         var seen: [[UInt8]] = []
         var idleRounds = 0
         while idleRounds < 3 {

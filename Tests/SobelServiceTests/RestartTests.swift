@@ -1,10 +1,10 @@
 import Foundation
+import SobelConnections
 import SobelCore
 import SobelService
-import SobelTestSupport
 import SobelServiceTestSupport
+import SobelTestSupport
 import Testing
-import SobelConnections
 
 /// Stopping and restarting RabbitMQ or Redis in the middle of a job: as `docs/service.md` promises, the
 /// job completes bit-exact within its deadline through the recovery path, and later jobs succeed without
@@ -54,7 +54,9 @@ import SobelConnections
         try restartMidJob(redis, harness: harness, deadline: .seconds(60))
         // The restarted Redis lost every key: only the coordinator's recovery (record the job again, publish
         // its missing tiles again) can have completed the job.
-        #expect(harness.log.messages.contains { $0.contains("the store lost the job; publishing its") },
-                "the coordinator recovered the job: \(harness.log.messages)")
+        #expect(
+            harness.log.messages.contains { $0.contains("the store lost the job; publishing its") },
+            "the coordinator recovered the job: \(harness.log.messages)"
+        )
     }
 }

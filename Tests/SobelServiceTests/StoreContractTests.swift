@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
 import SobelService
-import SobelTestSupport
 import SobelServiceTestSupport
+import SobelTestSupport
 import Testing
 
 /// Every ``TileStore`` behaves the same: the in-memory store of the embedded mode and Redis.
@@ -31,7 +31,8 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func eventWaitsBlockUntilAnEventOrTheTimeout(_ kind: StoreKind) throws {
         let store = try kind.make()
-        let id = JobID(), other = JobID()
+        let id = JobID()
+        let other = JobID()
         let (none, waited) = try timed { try store.nextEvent(job: id, timeout: .milliseconds(500)) }
         #expect(none == nil && waited >= .milliseconds(450) && waited < .seconds(3))
         let storeRef = store
@@ -47,7 +48,8 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func failingAJobRecordsTheReasonUnlessItIsDone(_ kind: StoreKind) throws {
         let store = try kind.make()
-        let running = JobID(), done = JobID()
+        let running = JobID()
+        let done = JobID()
         try store.saveRecord(.sample(running))
         try store.saveRecord(.sample(done, status: .done))
         try store.failJob(running, tile: 3, reason: "tile 3: bad pixels")

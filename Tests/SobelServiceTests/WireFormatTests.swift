@@ -6,9 +6,19 @@ import Testing
 
 /// Wire format v1: what other programs can rely on.
 @Suite struct WireFormatTests {
-    static let header = ChunkHeader(job: JobID("7c9e6679-7425-40de-944b-e07fc1f90ae7")!, tile: 2, tiles: 4, imageWidth: 10, imageHeight: 8,
-                                    output: Rect(x: 0, y: 4, width: 10, height: 2), input: Rect(x: 0, y: 3, width: 10, height: 4),
-                                    format: .gray8, pipeline: "gray,sobel:l2", deadlineMs: 1_700_000_060_000, publishedMs: 1_700_000_000_000)
+    static let header = ChunkHeader(
+        job: JobID("7c9e6679-7425-40de-944b-e07fc1f90ae7")!,
+        tile: 2,
+        tiles: 4,
+        imageWidth: 10,
+        imageHeight: 8,
+        output: Rect(x: 0, y: 4, width: 10, height: 2),
+        input: Rect(x: 0, y: 3, width: 10, height: 4),
+        format: .gray8,
+        pipeline: "gray,sobel:l2",
+        deadlineMs: 1_700_000_060_000,
+        publishedMs: 1_700_000_000_000
+    )
 
     @Test func aChunkIsAJSONLineThenBase64Pixels() throws {
         let pixels = (0..<40).map { UInt8($0 * 6) }
@@ -65,14 +75,26 @@ import Testing
     @Test func jobIDsAreStrictLowercaseUUIDs() {
         let id = JobID()
         #expect(JobID(id.description) == id && id.description == id.description.lowercased())
-        for bad in ["", "../etc/passwd", "7c9e6679-7425-40de-944b-e07fc1f90ae", "7c9e6679742540de944be07fc1f90ae7", "7c9e6679-7425-40de-944b-e07fc1f90ae7x"] {
+        for bad in [
+            "", "../etc/passwd", "7c9e6679-7425-40de-944b-e07fc1f90ae", "7c9e6679742540de944be07fc1f90ae7", "7c9e6679-7425-40de-944b-e07fc1f90ae7x",
+        ] {
             #expect(JobID(bad) == nil, "\(bad)")
         }
     }
 
     @Test func recordsAndEventsUseSnakeCaseJSON() throws {
-        var record = JobRecord(id: Self.header.job, status: .running, tilesDone: 1, tilesTotal: 4, width: 10, height: 8,
-                               pipeline: "gray,sobel:l2", outputFormat: "png", createdMs: 5, deadlineMs: 6)
+        var record = JobRecord(
+            id: Self.header.job,
+            status: .running,
+            tilesDone: 1,
+            tilesTotal: 4,
+            width: 10,
+            height: 8,
+            pipeline: "gray,sobel:l2",
+            outputFormat: "png",
+            createdMs: 5,
+            deadlineMs: 6
+        )
         record.timings.queueWait = 1.5
         let json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
         for key in ["\"tiles_done\":1", "\"tiles_total\":4", "\"queue_wait\":1.5", "\"status\":\"running\"", "\"deadline_ms\":6"] {
@@ -92,9 +114,19 @@ import Testing
         let plan = try TilePlan.strips(width: 1024, height: 768, rows: 8, halo: pipeline.halo)
         let tile = plan.tile(at: 2)
         #expect(tile.input == tile.output.grown(by: 3).intersection(Rect(x: 0, y: 0, width: 1024, height: 768)))
-        let header = ChunkHeader(job: JobID("7c9e6679-7425-40de-944b-e07fc1f90ae7")!, tile: 2, tiles: plan.count, imageWidth: 1024,
-                                 imageHeight: 768, output: tile.output, input: tile.input, format: .gray8, pipeline: pipeline.description,
-                                 deadlineMs: 1_700_000_060_000, publishedMs: 1_700_000_000_000)
+        let header = ChunkHeader(
+            job: JobID("7c9e6679-7425-40de-944b-e07fc1f90ae7")!,
+            tile: 2,
+            tiles: plan.count,
+            imageWidth: 1024,
+            imageHeight: 768,
+            output: tile.output,
+            input: tile.input,
+            format: .gray8,
+            pipeline: pipeline.description,
+            deadlineMs: 1_700_000_060_000,
+            publishedMs: 1_700_000_000_000
+        )
         let encoded = try ChunkMessage(header: header, pixels: Array(repeating: 0, count: tile.input.area)).encoded()
         let line = String(decoding: encoded.prefix { $0 != 0x0A }, as: UTF8.self)
         let docs = try String(contentsOf: Repository.url("docs/wire-format.md"), encoding: .utf8)
@@ -118,9 +150,12 @@ import Testing
     @Test func randomAndMutatedHeadersNeverTrap() throws {
         var generator = SeededGenerator(seed: 151)
         let extremes = [Int.min, Int.min + 1, -(1 << 32), -1, 0, 1, 2, 3, 7, 8, 9, 1 << 20, (1 << 20) + 1, 1 << 32, Int.max - 1, Int.max]
-        func pick() -> Int { Bool.random(using: &generator) ? extremes.randomElement(using: &generator)! : Int.random(in: -3...12, using: &generator) }
+        func pick() -> Int {
+            Bool.random(using: &generator) ? extremes.randomElement(using: &generator)! : Int.random(in: -3...12, using: &generator)
+        }
         func rect() -> Rect { Rect(x: pick(), y: pick(), width: pick(), height: pick()) }
-        var accepted = 0, refused = 0
+        var accepted = 0
+        var refused = 0
         for trial in 0..<4_000 {
             var header = Self.header
             switch trial % 4 {
@@ -132,13 +167,18 @@ import Testing
                 (header.input, header.output) = (rect(), rect())
             }
             header.pipeline = ["gray,sobel:l2", "blur:5,scharr:l1", "threshold:9", "sobel:l9", ""].randomElement(using: &generator)!
-            let area = header.input.width > 0 && header.input.height > 0 && header.input.width < 64 && header.input.height < 64
+            let area =
+                header.input.width > 0 && header.input.height > 0 && header.input.width < 64 && header.input.height < 64
                 ? header.input.width * header.input.height : Int.random(in: 0...40, using: &generator)
             let message = try ChunkMessage(header: header, pixels: Array(repeating: 9, count: area)).encoded()
             do {
                 let chunk = try ChunkMessage(decoding: message)
                 let image = try Pipeline(parsing: chunk.header.pipeline).render(
-                    tile: chunk.tile, input: chunk.inputImage(), imageWidth: chunk.header.imageWidth, imageHeight: chunk.header.imageHeight)
+                    tile: chunk.tile,
+                    input: chunk.inputImage(),
+                    imageWidth: chunk.header.imageWidth,
+                    imageHeight: chunk.header.imageHeight
+                )
                 #expect(image.width == chunk.header.output.width && image.height == chunk.header.output.height)
                 accepted += 1
             } catch let error as WireError {
@@ -170,4 +210,3 @@ import Testing
         }
     }
 }
-

@@ -31,8 +31,9 @@ extension Image {
         let count = width * height * format.channels
         let smooth = Bool.random(using: &generator)
         let pixels = (0..<count).map { i -> UInt8 in
-            smooth ? UInt8(truncatingIfNeeded: (i * 7) / max(1, width) + Int.random(in: 0...12, using: &generator))
-                   : UInt8.random(in: 0...255, using: &generator)
+            smooth
+                ? UInt8(truncatingIfNeeded: (i * 7) / max(1, width) + Int.random(in: 0...12, using: &generator))
+                : UInt8.random(in: 0...255, using: &generator)
         }
         return try! Image(width: width, height: height, channels: format.channels, pixels: pixels)
     }

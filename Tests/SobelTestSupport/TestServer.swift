@@ -22,7 +22,9 @@ public final class TestServer: @unchecked Sendable {
     public func start() throws {
         let (status, output) = Self.script(["start", kind, folder])
         guard status == 0, let line = output.split(separator: "\n").last else {
-            throw SetupFailure("\(kind) did not start: \(output)\nrun the suite with scripts/test.sh, which installs the servers (and runs as root for RabbitMQ)")
+            throw SetupFailure(
+                "\(kind) did not start: \(output)\nrun the suite with scripts/test.sh, which installs the servers (and runs as root for RabbitMQ)"
+            )
         }
         url = String(line)
     }
@@ -49,7 +51,7 @@ public final class TestServer: @unchecked Sendable {
         defer { unlink(log) }
         let words = ["/bin/bash", Repository.root.appendingPathComponent("scripts/lib/test-servers.sh").path] + arguments
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for word in argv { free(word) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -12,7 +12,8 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let photo = try ImageCodec.decode(try Fixtures.bytes("photos/photo-1001x701.ppm"))
-        let upload = folder.appendingPathComponent("photo.png"), downloaded = folder.appendingPathComponent("downloaded.png")
+        let upload = folder.appendingPathComponent("photo.png")
+        let downloaded = folder.appendingPathComponent("downloaded.png")
         try Data(try ImageCodec.encode(photo, options: .png(.default))).write(to: upload)
 
         let port = try Loopback.freePort()
@@ -26,8 +27,10 @@ import Testing
         defer { kill(server.processIdentifier, SIGKILL) }
         Loopback.waitUntilAnswering(port: port)
 
-        let (status, text) = try Tool.run(["python3", Repository.root.appendingPathComponent("Tests/Browser/upload_test.py").path,
-                                           "http://127.0.0.1:\(port)/", upload.path, downloaded.path, folder.appendingPathComponent("page.png").path])
+        let (status, text) = try Tool.run([
+            "python3", Repository.root.appendingPathComponent("Tests/Browser/upload_test.py").path,
+            "http://127.0.0.1:\(port)/", upload.path, downloaded.path, folder.appendingPathComponent("page.png").path,
+        ])
         #expect(status == 0, "the browser test (chromium, chromium-driver and selenium come from scripts/test.sh): \(text)")
         #expect(text.contains("OK:"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("page.png").path), "a screenshot was taken")

@@ -18,8 +18,12 @@ import Testing
         let app = buildApplication(coordinator: harness.coordinator, isEmbedded: false, settings: WebSettings(port: 0), logger: RouterTests.quiet)
         try await app.test(.live) { client in
             try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/v1/jobs?wait=true&magnitude=classic", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: RouterTests.png)) { response in
+            try await client.execute(
+                uri: "/api/v1/jobs?wait=true&magnitude=classic",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: RouterTests.png)
+            ) { response in
                 #expect(response.status == .ok)
                 let image = try ImageCodec.decode(Array(buffer: response.body))
                 let expected = try Pipeline(parsing: "gray,sobel:classic").run(on: RouterTests.photo)
@@ -38,8 +42,12 @@ import Testing
             try await withThrowingTaskGroup(of: (Int, Image?).self) { group in
                 for index in 0..<20 {
                     group.addTask {
-                        try await client.execute(uri: "/api/v1/jobs?wait=true&magnitude=l1", method: .post, headers: [.contentType: "image/png"],
-                                                 body: ByteBuffer(bytes: uploads[index])) { response in
+                        try await client.execute(
+                            uri: "/api/v1/jobs?wait=true&magnitude=l1",
+                            method: .post,
+                            headers: [.contentType: "image/png"],
+                            body: ByteBuffer(bytes: uploads[index])
+                        ) { response in
                             (index, response.status == .ok ? try ImageCodec.decode(Array(buffer: response.body)) : nil)
                         }
                     }
@@ -56,7 +64,8 @@ import Testing
     }
 
     @Test func anOverLimitUploadIsRefusedBeforeItIsReadWhole() async throws {
-        let limit = 1 << 20, declared = 64 << 20
+        let limit = 1 << 20
+        let declared = 64 << 20
         let (app, _, service) = RouterTests.app(settings: WebSettings(port: 0, maxUploadBytes: limit))
         defer { withExtendedLifetime(service) {} }
         try await app.test(.live) { client in

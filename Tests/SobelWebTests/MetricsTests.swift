@@ -4,21 +4,27 @@ import HummingbirdTesting
 import Prometheus
 import SobelCodecs
 import SobelCore
-@testable import SobelService
 import SobelTestSupport
 import SobelWeb
 import Testing
 
+@testable import SobelService
+
 /// `/metrics` of the coordinator and of the worker listener, and the Grafana dashboard's queries.
 @Suite struct MetricsTests {
     /// An embedded service and an app whose `/metrics` exports a registry of their own.
-    static func app(workers: Bool = true, deadline: Duration = .seconds(30))
-        -> (some ApplicationProtocol, EmbeddedService?, Coordinator) {
+    static func app(
+        workers: Bool = true,
+        deadline: Duration = .seconds(30)
+    )
+        -> (some ApplicationProtocol, EmbeddedService?, Coordinator)
+    {
         let registry = PrometheusCollectorRegistry()
         let metrics = ServiceMetrics(factory: PrometheusMetricsFactory.sobel(registry: registry))
         let settings = ServiceSettings(deadline: deadline, chunkBytes: 8 << 10)
         let service = workers ? EmbeddedService(workers: 2, settings: settings, metrics: metrics, logger: RouterTests.quiet) : nil
-        let coordinator = service?.coordinator
+        let coordinator =
+            service?.coordinator
             ?? Coordinator(queue: InMemoryJobQueue(), store: InMemoryTileStore(), settings: settings, metrics: metrics, logger: RouterTests.quiet)
         let app = buildApplication(coordinator: coordinator, isEmbedded: true, settings: WebSettings(), metrics: registry, logger: RouterTests.quiet)
         return (app, service, coordinator)
@@ -38,8 +44,12 @@ import Testing
         try await app.test(.router) { client in
             let before = try await Self.scrape(client)
             #expect(before.value(ServiceMetrics.jobsAcceptedName) == 0 && before.value(ServiceMetrics.workersAliveName) == 1)
-            let resultBytes = try await client.execute(uri: "/api/v1/jobs?wait=true", method: .post, headers: [.contentType: "image/png"],
-                                                       body: ByteBuffer(bytes: RouterTests.png)) { response in
+            let resultBytes = try await client.execute(
+                uri: "/api/v1/jobs?wait=true",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: RouterTests.png)
+            ) { response in
                 #expect(response.status == .ok)
                 return response.body.readableBytes
             }
@@ -54,7 +64,10 @@ import Testing
             #expect(after.value(ServiceMetrics.bytesSentName, ["kind": "tile"]) == Double(RouterTests.photo.width * RouterTests.photo.height))
             for stage in ServiceMetrics.Stage.allCases {
                 let perTile = [.queueWait, .compute, .store].contains(stage)
-                #expect(after.value("\(ServiceMetrics.stageDurationName)_count", ["stage": stage.rawValue]) == Double(perTile ? plan.count : 1), "\(stage)")
+                #expect(
+                    after.value("\(ServiceMetrics.stageDurationName)_count", ["stage": stage.rawValue]) == Double(perTile ? plan.count : 1),
+                    "\(stage)"
+                )
             }
             #expect((after.value("\(ServiceMetrics.stageDurationName)_sum", ["stage": "total"]) ?? 0) > 0)
             #expect(after.value(ServiceMetrics.queueDepthName) == 0 && after.value(ServiceMetrics.jobsRunningName) == 0)
@@ -64,8 +77,12 @@ import Testing
     @Test func aFailedJobIsCountedByItsReason() async throws {
         let (app, _, coordinator) = Self.app(workers: false, deadline: .seconds(1))
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/jobs", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: RouterTests.png)) { #expect($0.status == .accepted) }
+            try await client.execute(
+                uri: "/api/v1/jobs",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: RouterTests.png)
+            ) { #expect($0.status == .accepted) }
             let queued = try await Self.scrape(client)
             #expect((queued.value(ServiceMetrics.queueDepthName) ?? 0) > 0 && queued.value(ServiceMetrics.workersAliveName) == 0)
             while coordinator.runningJobs > 0 { try await Task.sleep(for: .milliseconds(50)) }
@@ -81,8 +98,12 @@ import Testing
         defer { withExtendedLifetime(service) {} }
         try await app.test(.router) { client in
             for _ in 0..<3 {
-                try await client.execute(uri: "/api/v1/jobs?wait=true", method: .post, headers: [.contentType: "image/png"],
-                                         body: ByteBuffer(bytes: RouterTests.png)) { #expect($0.status == .ok) }
+                try await client.execute(
+                    uri: "/api/v1/jobs?wait=true",
+                    method: .post,
+                    headers: [.contentType: "image/png"],
+                    body: ByteBuffer(bytes: RouterTests.png)
+                ) { #expect($0.status == .ok) }
             }
             let scrape = try await Self.scrape(client)
             let allowed: [String: Set<String>] = [
@@ -103,12 +124,23 @@ import Testing
         let (app, service, _) = Self.app()
         defer { withExtendedLifetime(service) {} }
         let exported = try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/jobs?wait=true", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: RouterTests.png)) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/v1/jobs?wait=true",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: RouterTests.png)
+            ) { #expect($0.status == .ok) }
             return try await Self.scrape(client).names
         }
-        let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.repository.appendingPathComponent(
-            "deploy/grafana/dashboards/sobel.json"))) as? [String: Any])
+        let dashboard = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: Self.repository.appendingPathComponent(
+                        "deploy/grafana/dashboards/sobel.json"
+                    )
+                )
+            ) as? [String: Any]
+        )
         let panels = try #require(dashboard["panels"] as? [[String: Any]])
         let expressions = panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
         #expect(expressions.count >= 10)
@@ -127,8 +159,11 @@ import Testing
 
     @Test func theWorkerListenerAnswersHealthAndMetrics() async throws {
         let registry = PrometheusCollectorRegistry()
-        let service = EmbeddedService(workers: 1, metrics: ServiceMetrics(factory: PrometheusMetricsFactory.sobel(registry: registry)),
-                                      logger: RouterTests.quiet)
+        let service = EmbeddedService(
+            workers: 1,
+            metrics: ServiceMetrics(factory: PrometheusMetricsFactory.sobel(registry: registry)),
+            logger: RouterTests.quiet
+        )
         defer { withExtendedLifetime(service) {} }
         let listener = buildWorkerListener(worker: service.worker, registry: registry, host: "127.0.0.1", port: 0, logger: RouterTests.quiet)
         let id = try service.coordinator.submit(RouterTests.photo)
@@ -150,8 +185,10 @@ import Testing
 
     static func matches(of pattern: String, in text: String) -> Set<String> {
         let regex = try! NSRegularExpression(pattern: pattern)
-        return Set(regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
-            Range($0.range(at: 1), in: text).map { String(text[$0]) }
-        })
+        return Set(
+            regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+                Range($0.range(at: 1), in: text).map { String(text[$0]) }
+            }
+        )
     }
 }

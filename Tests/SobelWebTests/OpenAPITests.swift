@@ -15,7 +15,9 @@ import Testing
     @Test func everyRouteIsDocumented() throws {
         let yaml = try String(contentsOf: Self.spec, encoding: .utf8)
         #expect(yaml.hasPrefix("openapi: 3.1"))
-        for path in ["/healthz:", "/readyz:", "/api/v1/jobs:", "/api/v1/jobs/{id}:", "/api/v1/jobs/{id}/result:", "/api/v1/workers:", "/api/v1/stats:"] {
+        for path in [
+            "/healthz:", "/readyz:", "/api/v1/jobs:", "/api/v1/jobs/{id}:", "/api/v1/jobs/{id}/result:", "/api/v1/workers:", "/api/v1/stats:",
+        ] {
             #expect(yaml.contains("  \(path)\n"), "\(path) is in docs/openapi.yaml")
         }
         for status in ["\"400\"", "\"401\"", "\"404\"", "\"409\"", "\"413\"", "\"415\"", "\"503\""] {

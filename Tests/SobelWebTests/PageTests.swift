@@ -1,7 +1,7 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
 import SobelCodecs
 import SobelCore
 import SobelWeb
@@ -34,7 +34,9 @@ import Testing
     static func multipart(_ fields: [(String, String?, [UInt8])], boundary: String = "sobel-test-boundary") -> ByteBuffer {
         var body: [UInt8] = []
         for (name, filename, bytes) in fields {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\(filename.map { "; filename=\"\($0)\"" } ?? "")\r\n".utf8)
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\(filename.map { "; filename=\"\($0)\"" } ?? "")\r\n".utf8
+            )
             if filename != nil { body += Array("Content-Type: image/png\r\n".utf8) }
             body += Array("\r\n".utf8) + bytes + Array("\r\n".utf8)
         }
@@ -45,23 +47,37 @@ import Testing
     @Test func theFormWithoutJavaScriptReturnsTheImage() async throws {
         let (app, _, service) = RouterTests.app()
         defer { withExtendedLifetime(service) {} }
-        let body = Self.multipart([("image", "photo.png", RouterTests.png), ("magnitude", nil, Array("l1".utf8)), ("blur", nil, Array("5".utf8)),
-                                   ("threshold", nil, []), ("format", nil, Array("png".utf8))])
+        let body = Self.multipart([
+            ("image", "photo.png", RouterTests.png), ("magnitude", nil, Array("l1".utf8)), ("blur", nil, Array("5".utf8)),
+            ("threshold", nil, []), ("format", nil, Array("png".utf8)),
+        ])
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/jobs?wait=true", method: .post,
-                                     headers: [.contentType: "multipart/form-data; boundary=sobel-test-boundary"], body: body) { response in
+            try await client.execute(
+                uri: "/api/v1/jobs?wait=true",
+                method: .post,
+                headers: [.contentType: "multipart/form-data; boundary=sobel-test-boundary"],
+                body: body
+            ) { response in
                 #expect(response.status == .ok && response.headers[.contentType] == "image/png")
                 let image = try ImageCodec.decode(Array(buffer: response.body))
                 let expected = try Pipeline(parsing: "gray,blur:5,sobel:l1").run(on: RouterTests.photo)
                 #expect(image == expected)
             }
-            try await client.execute(uri: "/api/v1/jobs", method: .post, headers: [.contentType: "multipart/form-data; boundary=sobel-test-boundary"],
-                                     body: Self.multipart([("magnitude", nil, Array("l1".utf8))])) { response in
+            try await client.execute(
+                uri: "/api/v1/jobs",
+                method: .post,
+                headers: [.contentType: "multipart/form-data; boundary=sobel-test-boundary"],
+                body: Self.multipart([("magnitude", nil, Array("l1".utf8))])
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("'image'"))
             }
-            try await client.execute(uri: "/api/v1/jobs", method: .post, headers: [.contentType: "multipart/form-data; boundary=sobel-test-boundary"],
-                                     body: Self.multipart([("image", "a.png", RouterTests.png), ("magnitude", nil, Array("l9".utf8))])) { response in
+            try await client.execute(
+                uri: "/api/v1/jobs",
+                method: .post,
+                headers: [.contentType: "multipart/form-data; boundary=sobel-test-boundary"],
+                body: Self.multipart([("image", "a.png", RouterTests.png), ("magnitude", nil, Array("l9".utf8))])
+            ) { response in
                 #expect(response.status == .badRequest && String(buffer: response.body).contains("'magnitude'"))
             }
         }

@@ -19,10 +19,16 @@ import Testing
 
     /// An app over the embedded service (with workers) or a coordinator without any (jobs never finish).
     /// The service is returned too: its workers stop when it is released.
-    static func app(workers: Bool = true, settings: WebSettings = WebSettings(), deadline: Duration = .seconds(30))
-        -> (some ApplicationProtocol, Coordinator, EmbeddedService?) {
+    static func app(
+        workers: Bool = true,
+        settings: WebSettings = WebSettings(),
+        deadline: Duration = .seconds(30)
+    )
+        -> (some ApplicationProtocol, Coordinator, EmbeddedService?)
+    {
         let service = workers ? EmbeddedService(workers: 2, settings: ServiceSettings(deadline: deadline), logger: quiet) : nil
-        let coordinator = service?.coordinator
+        let coordinator =
+            service?.coordinator
             ?? Coordinator(queue: InMemoryJobQueue(), store: InMemoryTileStore(), settings: ServiceSettings(deadline: deadline), logger: quiet)
         return (buildApplication(coordinator: coordinator, isEmbedded: true, settings: settings, logger: quiet), coordinator, service)
     }
@@ -54,8 +60,12 @@ import Testing
         let (app, _, service) = Self.app()
         defer { withExtendedLifetime(service) {} }
         try await app.test(.router) { client in
-            let created = try await client.execute(uri: "/api/v1/jobs?magnitude=l1&blur=3&border=replicate", method: .post,
-                                                   headers: [.contentType: "image/png"], body: ByteBuffer(bytes: Self.png)) { response in
+            let created = try await client.execute(
+                uri: "/api/v1/jobs?magnitude=l1&blur=3&border=replicate",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Self.png)
+            ) { response in
                 #expect(response.status == .accepted)
                 #expect(response.headers[.location]?.hasPrefix("/api/v1/jobs/") == true)
                 return try Self.json(response)
@@ -81,8 +91,12 @@ import Testing
         let (app, _, service) = Self.app()
         defer { withExtendedLifetime(service) {} }
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/jobs?wait=true&format=pgm&pipeline=gray,scharr:l2", method: .post,
-                                     headers: [.contentType: "image/png"], body: ByteBuffer(bytes: Self.png)) { response in
+            try await client.execute(
+                uri: "/api/v1/jobs?wait=true&format=pgm&pipeline=gray,scharr:l2",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Self.png)
+            ) { response in
                 #expect(response.status == .ok && response.headers[.contentType] == "image/x-portable-graymap")
                 let image = try ImageCodec.decode(Array(buffer: response.body))
                 let expected = try Pipeline(parsing: "gray,scharr:l2").run(on: Self.photo)
@@ -100,8 +114,12 @@ import Testing
         let (app, _, service) = Self.app()
         defer { withExtendedLifetime(service) {} }
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/jobs?\(query)", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: Self.png)) { response in
+            try await client.execute(
+                uri: "/api/v1/jobs?\(query)",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Self.png)
+            ) { response in
                 #expect(response.status == .badRequest)
                 let body = try Self.json(response)
                 #expect(body["error"] as? String == "bad_option" && (body["message"] as? String ?? "").contains("'\(option)'"))
@@ -113,8 +131,12 @@ import Testing
         let (app, _, service) = Self.app(settings: WebSettings(maxUploadBytes: 1000))
         defer { withExtendedLifetime(service) {} }
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/jobs", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: Self.png)) { response in
+            try await client.execute(
+                uri: "/api/v1/jobs",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Self.png)
+            ) { response in
                 #expect(response.status == .contentTooLarge)
                 let body = try Self.json(response)
                 #expect(body["error"] as? String == "too_large")
@@ -125,8 +147,12 @@ import Testing
         defer { withExtendedLifetime(service2) {} }
         let huge = try ImageCodec.encode(try Image(width: 20_000, height: 6_000), options: .png(.default))
         try await limited.test(.router) { client in
-            try await client.execute(uri: "/api/v1/jobs", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: huge)) { response in
+            try await client.execute(
+                uri: "/api/v1/jobs",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: huge)
+            ) { response in
                 #expect(response.status == .contentTooLarge)
                 let body = try Self.json(response)
                 #expect((body["message"] as? String ?? "").contains("pixels"))
@@ -138,10 +164,18 @@ import Testing
         let (app, _, service) = Self.app()
         defer { withExtendedLifetime(service) {} }
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/jobs", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(string: "GIF89a not really")) { #expect($0.status == .unsupportedMediaType) }
-            try await client.execute(uri: "/api/v1/jobs", method: .post, headers: [.contentType: "text/plain"],
-                                     body: ByteBuffer(bytes: Self.png)) { #expect($0.status == .unsupportedMediaType) }
+            try await client.execute(
+                uri: "/api/v1/jobs",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(string: "GIF89a not really")
+            ) { #expect($0.status == .unsupportedMediaType) }
+            try await client.execute(
+                uri: "/api/v1/jobs",
+                method: .post,
+                headers: [.contentType: "text/plain"],
+                body: ByteBuffer(bytes: Self.png)
+            ) { #expect($0.status == .unsupportedMediaType) }
         }
     }
 
@@ -149,8 +183,12 @@ import Testing
         let (app, _, service) = Self.app()
         defer { withExtendedLifetime(service) {} }
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/jobs?wait=true", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: Self.png)) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/v1/jobs?wait=true",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Self.png)
+            ) { #expect($0.status == .ok) }
             try await client.execute(uri: "/api/v1/stats", method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try Self.json(response)
@@ -201,8 +239,12 @@ import Testing
         let (app, coordinator, service) = Self.app(workers: false, settings: WebSettings(maxQueueDepth: 0))
         defer { withExtendedLifetime(service) {} }
         try await app.test(.router) { client in
-            let id = try await client.execute(uri: "/api/v1/jobs", method: .post, headers: [.contentType: "image/png"],
-                                              body: ByteBuffer(bytes: Self.png)) { try Self.json($0)["id"] as? String ?? "" }
+            let id = try await client.execute(
+                uri: "/api/v1/jobs",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Self.png)
+            ) { try Self.json($0)["id"] as? String ?? "" }
             try await client.execute(uri: "/api/v1/jobs/\(id)/result", method: .get) { response in
                 let body = try Self.json(response)
                 #expect(response.status == .conflict && body["error"] as? String == "not_ready")
@@ -212,8 +254,12 @@ import Testing
                 depth = try coordinator.queue.depth()
                 if depth == 0 { try await Task.sleep(for: .milliseconds(10)) }
             }
-            try await client.execute(uri: "/api/v1/jobs", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: Self.png)) { response in
+            try await client.execute(
+                uri: "/api/v1/jobs",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Self.png)
+            ) { response in
                 #expect(response.status == .serviceUnavailable && response.headers[.retryAfter] != nil)
             }
         }
@@ -223,8 +269,12 @@ import Testing
         let (app, _, service) = Self.app(workers: false, deadline: .seconds(1))
         defer { withExtendedLifetime(service) {} }
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/jobs?wait=true", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: Self.png)) { response in
+            try await client.execute(
+                uri: "/api/v1/jobs?wait=true",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Self.png)
+            ) { response in
                 #expect(response.status == .unprocessableContent)
                 let body = try Self.json(response)
                 #expect((body["message"] as? String ?? "").contains("deadline"))

@@ -8,8 +8,10 @@ import Testing
 @Suite struct UnavailableDependencyTests {
     @Test func aStoppedBrokerGives503AndReadinessSaysSoAtOnce() throws {
         let rabbit = try TestServer("rabbitmq")
-        let server = try ServeProcess(["--amqp-url", rabbit.url, "--redis-url", try SharedServers.redisURL(),
-                                       "--queue", "web.\(UUID().uuidString)", "--key-prefix", "web:\(UUID().uuidString)"])
+        let server = try ServeProcess([
+            "--amqp-url", rabbit.url, "--redis-url", try SharedServers.redisURL(),
+            "--queue", "web.\(UUID().uuidString)", "--key-prefix", "web:\(UUID().uuidString)",
+        ])
         defer { withExtendedLifetime(server) {} }
         let port = server.port
         #expect(Loopback.get(port: port, path: "/readyz")?.status == 200)
@@ -23,8 +25,10 @@ import Testing
         let upload = FileManager.default.temporaryDirectory.appendingPathComponent("upload-\(UUID().uuidString).png")
         try Data(RouterTests.png).write(to: upload)
         defer { try? FileManager.default.removeItem(at: upload) }
-        let (_, answer) = try Tool.run(["curl", "-s", "-i", "--max-time", "60", "--data-binary", "@\(upload.path)", "-H", "Content-Type: image/png",
-                                        "http://127.0.0.1:\(port)/api/v1/jobs"])
+        let (_, answer) = try Tool.run([
+            "curl", "-s", "-i", "--max-time", "60", "--data-binary", "@\(upload.path)", "-H", "Content-Type: image/png",
+            "http://127.0.0.1:\(port)/api/v1/jobs",
+        ])
         #expect(answer.hasPrefix("HTTP/1.1 503") && answer.lowercased().contains("retry-after: 5"), "\(answer)")
         #expect(answer.contains("the job queue is unavailable"), "\(answer)")
     }
@@ -60,16 +64,22 @@ import Testing
     @Test func aDeclaredBodyOverTheLimitIsRefusedBeforeItIsRead() throws {
         try withServer(["--max-upload-mb", "1"]) { port in
             // Headers only: the 200 MiB body is never sent, and the answer comes anyway.
-            let (answer, _) = try exchange(port: port, "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 209715200\r\n\r\n",
-                                           until: "}")
+            let (answer, _) = try exchange(
+                port: port,
+                "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 209715200\r\n\r\n",
+                until: "}"
+            )
             #expect(answer.hasPrefix("HTTP/1.1 413") && answer.contains("declares 209715200 bytes"), "\(answer)")
         }
     }
 
     @Test func aClientSilentMidUploadIsDisconnected() throws {
         try withServer(["--idle-timeout", "1"]) { port in
-            let (_, waited) = try exchange(port: port, "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\npartial",
-                                           until: "")
+            let (_, waited) = try exchange(
+                port: port,
+                "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\npartial",
+                until: ""
+            )
             #expect(waited < .seconds(15), "the silent upload was cut after about the idle timeout, not held: \(waited)")
         }
     }

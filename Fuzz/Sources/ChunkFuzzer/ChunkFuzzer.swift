@@ -8,8 +8,12 @@ import SobelService
 func handleOneMessage(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
     guard let chunk = try? ChunkMessage(decoding: bytes), let pipeline = try? Pipeline(parsing: chunk.header.pipeline) else { return 0 }
-    _ = try? pipeline.render(tile: chunk.tile, input: chunk.inputImage(), imageWidth: chunk.header.imageWidth,
-                             imageHeight: chunk.header.imageHeight)
+    _ = try? pipeline.render(
+        tile: chunk.tile,
+        input: chunk.inputImage(),
+        imageWidth: chunk.header.imageWidth,
+        imageHeight: chunk.header.imageHeight
+    )
     return 0
 }
 

@@ -13,8 +13,11 @@ func LLVMFuzzerRunDriver(
 ///   - argv: The process's arguments (libFuzzer's flags and corpus folders).
 ///   - callback: Runs one input; a crash, a trap or a sanitizer report in it is a finding.
 /// - Returns: libFuzzer's exit status.
-public func runFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
-                      _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt {
+public func runFuzzer(
+    _ argc: CInt,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt {
     var count = argc
     var arguments = argv
     return LLVMFuzzerRunDriver(&count, &arguments, callback)

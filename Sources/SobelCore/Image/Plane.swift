@@ -68,7 +68,7 @@ public struct Plane<Element: FixedWidthInteger & Sendable>: @unchecked Sendable 
     static func validate(width: Int, height: Int, channels: Int) throws {
         guard [1, 3, 4].contains(channels) else { throw ImageError.invalidChannelCount(channels) }
         guard (1...PlaneLimits.maxSide).contains(width), (1...PlaneLimits.maxSide).contains(height),
-              width * height <= PlaneLimits.maxPixels
+            width * height <= PlaneLimits.maxPixels
         else { throw ImageError.invalidDimensions(width: width, height: height) }
     }
 

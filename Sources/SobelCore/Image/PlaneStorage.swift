@@ -9,7 +9,9 @@ final class PlaneStorage<Element: FixedWidthInteger>: @unchecked Sendable {
     init(count: Int, zeroed: Bool = true) {
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: Swift.max(count, 1) * MemoryLayout<Element>.stride, alignment: 64)
+            byteCount: Swift.max(count, 1) * MemoryLayout<Element>.stride,
+            alignment: 64
+        )
         if zeroed {
             raw.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(count, 1) * MemoryLayout<Element>.stride)
         }

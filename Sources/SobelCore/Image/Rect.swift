@@ -42,8 +42,10 @@ public struct Rect: Hashable, Sendable, Codable, CustomStringConvertible {
     /// - Parameter other: The other rectangle.
     /// - Returns: The largest rectangle inside both.
     public func intersection(_ other: Rect) -> Rect {
-        let left = Swift.max(x, other.x), top = Swift.max(y, other.y)
-        let right = Swift.min(maxX, other.maxX), bottom = Swift.min(maxY, other.maxY)
+        let left = Swift.max(x, other.x)
+        let top = Swift.max(y, other.y)
+        let right = Swift.min(maxX, other.maxX)
+        let bottom = Swift.min(maxY, other.maxY)
         guard right > left, bottom > top else { return Rect(x: x, y: y, width: 0, height: 0) }
         return Rect(x: left, y: top, width: right - left, height: bottom - top)
     }

@@ -3,14 +3,17 @@
 enum BlurKernel {
     /// Blurs `output.rect`, reading `source`, which must cover `output.rect` grown by the radius and clipped.
     static func apply(_ size: BlurSize, source: SourceRegion, output: DestinationRegion, edges: ImageEdges, kernels: RowKernels) {
-        let radius = size.radius, weights = size.weights.map { UInt16($0) }
+        let radius = size.radius
+        let weights = size.weights.map { UInt16($0) }
         let window = RowWindow(radius: radius, width: source.rect.width, border: edges.border)
-        let first = Swift.max(0, output.rect.x - radius), last = Swift.min(edges.width, output.rect.maxX + radius)
+        let first = Swift.max(0, output.rect.x - radius)
+        let last = Swift.min(edges.width, output.rect.maxX + radius)
         let sums = UnsafeMutablePointer<UInt16>.allocate(capacity: last - first)
         let taps = Int32(weights.count)
         defer { sums.deallocate() }
         let (interior, edgeColumns) = edges.columns(of: output.rect, radius: radius)
-        let rounding = UInt32(1) << (size.shift - 1), shift = UInt32(size.shift)
+        let rounding = UInt32(1) << (size.shift - 1)
+        let shift = UInt32(size.shift)
         withExtendedLifetime(window) {
             for y in output.rect.y..<output.rect.maxY {
                 edges.rows(around: y, radius: radius, in: source, zeros: window.zeros, into: window.rows)
@@ -44,8 +47,11 @@ enum BlurKernel {
     }
 
     private static func verticalSums(
-        _ rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>, offset: Int, _ weights: [UInt16],
-        _ sums: UnsafeMutablePointer<UInt16>, _ count: Int
+        _ rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>,
+        offset: Int,
+        _ weights: [UInt16],
+        _ sums: UnsafeMutablePointer<UInt16>,
+        _ count: Int
     ) {
         for x in 0..<count { sums[x] = 0 }
         for (row, weight) in zip(rows, weights) {

@@ -54,10 +54,14 @@ public enum CPULevel: String, CaseIterable, Comparable, Sendable {
     public static func resolve(_ requested: String?, supported: [CPULevel]) throws(CPULevelError) -> CPULevel? {
         guard let requested, !requested.isEmpty else { return supported.max() }
         guard let level = CPULevel(rawValue: requested.lowercased()) else {
-            throw CPULevelError(description: "\(environmentVariable)=\(requested) is not a level: use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+            throw CPULevelError(
+                description: "\(environmentVariable)=\(requested) is not a level: use one of \(allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         guard supported.contains(level) else {
-            let runs = supported.isEmpty ? "this CPU runs none of them (it is not x86-64)"
+            let runs =
+                supported.isEmpty
+                ? "this CPU runs none of them (it is not x86-64)"
                 : "this CPU runs \(supported.map(\.rawValue).joined(separator: ", "))"
             throw CPULevelError(description: "\(environmentVariable)=\(requested): \(level.requirement); \(runs)")
         }

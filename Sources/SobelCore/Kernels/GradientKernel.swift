@@ -29,8 +29,13 @@ enum GradientKernel {
     /// Writes the magnitude of every pixel of `output`, reading `source`, which must cover
     /// `output.rect` grown by 1 and clipped to the image.
     static func magnitude(
-        _ kernel: DerivativeKernel, _ magnitude: Magnitude,
-        source: SourceRegion, output: DestinationRegion, edges: ImageEdges, kernels: RowKernels, streaming: Bool = false
+        _ kernel: DerivativeKernel,
+        _ magnitude: Magnitude,
+        source: SourceRegion,
+        output: DestinationRegion,
+        edges: ImageEdges,
+        kernels: RowKernels,
+        streaming: Bool = false
     ) {
         let row = kernels.magnitude(kernel, magnitude, streaming: streaming)
         switch (kernel, magnitude) {
@@ -45,7 +50,12 @@ enum GradientKernel {
 
     /// - Parameter dispatched: The CPU level's row loop for the interior, or `nil` for the Swift loop.
     private static func run<S: DerivativeStencil, M: MagnitudeKernel>(
-        _: S.Type, _: M.Type, _ source: SourceRegion, _ output: DestinationRegion, _ edges: ImageEdges, _ dispatched: csobel_magnitude_row?
+        _: S.Type,
+        _: M.Type,
+        _ source: SourceRegion,
+        _ output: DestinationRegion,
+        _ edges: ImageEdges,
+        _ dispatched: csobel_magnitude_row?
     ) {
         forEachRow(source: source, output: output.rect, edges: edges) { y, rows, interior, edgeColumns in
             let out = output.row(y) - output.rect.x
@@ -65,9 +75,13 @@ enum GradientKernel {
     /// Magnitudes of `count` pixels whose neighbours all exist: `above[-1]` and `above[count]` are readable.
     @inline(__always)
     static func magnitudeRow<S: DerivativeStencil, M: MagnitudeKernel>(
-        _: S.Type, _: M.Type,
-        _ above: UnsafePointer<UInt8>, _ center: UnsafePointer<UInt8>, _ below: UnsafePointer<UInt8>,
-        _ out: UnsafeMutablePointer<UInt8>, _ count: Int
+        _: S.Type,
+        _: M.Type,
+        _ above: UnsafePointer<UInt8>,
+        _ center: UnsafePointer<UInt8>,
+        _ below: UnsafePointer<UInt8>,
+        _ out: UnsafeMutablePointer<UInt8>,
+        _ count: Int
     ) {
         VectorSpans.forEach(count: count, output: out) { start, length in
             magnitudeSpan(S.self, M.self, above + start, center + start, below + start, out + start, length)
@@ -77,9 +91,13 @@ enum GradientKernel {
     /// The vectorised loop behind ``magnitudeRow(_:_:_:_:_:_:_:)``.
     @inline(__always)
     private static func magnitudeSpan<S: DerivativeStencil, M: MagnitudeKernel>(
-        _: S.Type, _: M.Type,
-        _ above: UnsafePointer<UInt8>, _ center: UnsafePointer<UInt8>, _ below: UnsafePointer<UInt8>,
-        _ out: UnsafeMutablePointer<UInt8>, _ count: Int
+        _: S.Type,
+        _: M.Type,
+        _ above: UnsafePointer<UInt8>,
+        _ center: UnsafePointer<UInt8>,
+        _ below: UnsafePointer<UInt8>,
+        _ out: UnsafeMutablePointer<UInt8>,
+        _ count: Int
     ) {
         for i in 0..<count {
             let (gx, gy) = derivatives(S.self, above, center, below, i)
@@ -89,8 +107,14 @@ enum GradientKernel {
 
     /// Writes gx and gy for every pixel of `rect`, reading `source`, which must cover `rect` grown by 1 and clipped.
     static func derivatives(
-        _ kernel: DerivativeKernel, source: SourceRegion, rect: Rect, edges: ImageEdges,
-        gx: UnsafeMutablePointer<Int16>, gy: UnsafeMutablePointer<Int16>, rowStride: Int, kernels: RowKernels
+        _ kernel: DerivativeKernel,
+        source: SourceRegion,
+        rect: Rect,
+        edges: ImageEdges,
+        gx: UnsafeMutablePointer<Int16>,
+        gy: UnsafeMutablePointer<Int16>,
+        rowStride: Int,
+        kernels: RowKernels
     ) {
         let row = kernels.derivatives(kernel)
         switch kernel {
@@ -100,15 +124,24 @@ enum GradientKernel {
     }
 
     private static func derivatives<S: DerivativeStencil>(
-        _: S.Type, _ source: SourceRegion, _ rect: Rect, _ edges: ImageEdges,
-        _ gxBase: UnsafeMutablePointer<Int16>, _ gyBase: UnsafeMutablePointer<Int16>, _ rowStride: Int,
+        _: S.Type,
+        _ source: SourceRegion,
+        _ rect: Rect,
+        _ edges: ImageEdges,
+        _ gxBase: UnsafeMutablePointer<Int16>,
+        _ gyBase: UnsafeMutablePointer<Int16>,
+        _ rowStride: Int,
         _ dispatched: csobel_derivatives_row?
     ) {
         forEachRow(source: source, output: rect, edges: edges) { y, rows, interior, edgeColumns in
-            let gxRow = gxBase + (y - rect.y) * rowStride - rect.x, gyRow = gyBase + (y - rect.y) * rowStride - rect.x
+            let gxRow = gxBase + (y - rect.y) * rowStride - rect.x
+            let gyRow = gyBase + (y - rect.y) * rowStride - rect.x
             let skip = interior.lowerBound - source.rect.x
-            let above = rows[0] + skip, center = rows[1] + skip, below = rows[2] + skip
-            let gxOut = gxRow + interior.lowerBound, gyOut = gyRow + interior.lowerBound
+            let above = rows[0] + skip
+            let center = rows[1] + skip
+            let below = rows[2] + skip
+            let gxOut = gxRow + interior.lowerBound
+            let gyOut = gyRow + interior.lowerBound
             if let dispatched {
                 dispatched(above, center, below, gxOut, gyOut, interior.count)
             } else {
@@ -125,12 +158,19 @@ enum GradientKernel {
     /// gx and gy at offset `i` of three row pointers whose neighbours at `i - 1` and `i + 1` exist.
     @inline(__always)
     private static func derivatives<S: DerivativeStencil>(
-        _: S.Type, _ above: UnsafePointer<UInt8>, _ center: UnsafePointer<UInt8>, _ below: UnsafePointer<UInt8>, _ i: Int
+        _: S.Type,
+        _ above: UnsafePointer<UInt8>,
+        _ center: UnsafePointer<UInt8>,
+        _ below: UnsafePointer<UInt8>,
+        _ i: Int
     ) -> (Int16, Int16) {
-        let left = i &- 1, right = i &+ 1
-        let gx = S.edge &* (Int16(above[right]) &- Int16(above[left])) &+ S.center &* (Int16(center[right]) &- Int16(center[left]))
+        let left = i &- 1
+        let right = i &+ 1
+        let gx =
+            S.edge &* (Int16(above[right]) &- Int16(above[left])) &+ S.center &* (Int16(center[right]) &- Int16(center[left]))
             &+ S.edge &* (Int16(below[right]) &- Int16(below[left]))
-        let gy = S.edge &* (Int16(below[left]) &- Int16(above[left])) &+ S.center &* (Int16(below[i]) &- Int16(above[i]))
+        let gy =
+            S.edge &* (Int16(below[left]) &- Int16(above[left])) &+ S.center &* (Int16(below[i]) &- Int16(above[i]))
             &+ S.edge &* (Int16(below[right]) &- Int16(above[right]))
         return (gx, gy)
     }
@@ -139,7 +179,9 @@ enum GradientKernel {
     /// applied; each pointer at column `source.rect.x`), the interior columns and the edge columns.
     @inline(__always)
     private static func forEachRow(
-        source: SourceRegion, output: Rect, edges: ImageEdges,
+        source: SourceRegion,
+        output: Rect,
+        edges: ImageEdges,
         _ body: (_ y: Int, _ rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>, _ interior: Range<Int>, _ edgeColumns: EdgeColumns) -> Void
     ) {
         let window = RowWindow(radius: 1, width: source.rect.width, border: edges.border)

@@ -34,7 +34,8 @@ enum ThresholdKernel {
     static func apply(level: UInt8, source: SourceRegion, output: DestinationRegion, kernels: RowKernels) {
         let offset = output.rect.x - source.rect.x
         for y in output.rect.y..<output.rect.maxY {
-            let input = source.row(y) + offset, out = output.row(y)
+            let input = source.row(y) + offset
+            let out = output.row(y)
             if let dispatched = kernels.threshold {
                 dispatched(input, level, out, output.rect.width)
                 continue

@@ -31,7 +31,8 @@ enum L2Kernel: MagnitudeKernel {
     /// and leaves it in the low mantissa bits.
     @inline(__always)
     static func combine(_ gx: Int16, _ gy: Int16) -> UInt8 {
-        let x = Int32(gx), y = Int32(gy)
+        let x = Int32(gx)
+        let y = Int32(gy)
         let root = Float(UInt32(truncatingIfNeeded: x &* x &+ y &* y)).squareRoot()
         return UInt8(truncatingIfNeeded: (Swift.min(root, 255) + 12_582_912).bitPattern)
     }

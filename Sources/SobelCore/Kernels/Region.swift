@@ -39,8 +39,13 @@ struct ImageEdges: Sendable {
     /// each pointer starts at column `source.rect.x`; rows outside a constant border read `zeros`.
     /// The buffer is reused from row to row, so the hot loop allocates nothing.
     @inline(__always)
-    func rows(around y: Int, radius: Int, in source: SourceRegion, zeros: UnsafePointer<UInt8>,
-              into rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>) {
+    func rows(
+        around y: Int,
+        radius: Int,
+        in source: SourceRegion,
+        zeros: UnsafePointer<UInt8>,
+        into rows: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>
+    ) {
         for offset in -radius...radius {
             guard let sourceRow = border.sourceIndex(y + offset, length: height) else {
                 rows[offset + radius] = zeros

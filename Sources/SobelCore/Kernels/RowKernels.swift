@@ -36,7 +36,9 @@ struct RowKernels: @unchecked Sendable {
         }
     }
 
-    func combine(_ magnitude: Magnitude) -> (@convention(c) (UnsafePointer<Int16>?, UnsafePointer<Int16>?, UnsafeMutablePointer<UInt8>?, Int) -> Void)? {
+    func combine(
+        _ magnitude: Magnitude
+    ) -> (@convention(c) (UnsafePointer<Int16>?, UnsafePointer<Int16>?, UnsafeMutablePointer<UInt8>?, Int) -> Void)? {
         guard let table else { return nil }
         switch magnitude {
         case .l1: return table.pointee.combine.0

@@ -18,7 +18,9 @@ enum VectorSpans {
     /// row is shorter than one block.
     @inline(__always)
     static func forEach<Element>(
-        count: Int, output: UnsafeMutablePointer<Element>, _ body: (_ start: Int, _ count: Int) -> Void
+        count: Int,
+        output: UnsafeMutablePointer<Element>,
+        _ body: (_ start: Int, _ count: Int) -> Void
     ) {
         guard count > block else { return body(0, count) }
         let alignment = block * MemoryLayout<Element>.stride

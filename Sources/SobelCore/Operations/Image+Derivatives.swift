@@ -21,8 +21,16 @@ extension Plane where Element == UInt8 {
         gray.withUnsafeRows { input, inputStride in
             gx.withUnsafeMutableRows { gxBase, stride in
                 gy.withUnsafeMutableRows { gyBase, _ in
-                    GradientKernel.derivatives(kernel, source: SourceRegion(origin: input, rowStride: inputStride, channels: 1, rect: edges.bounds),
-                                               rect: edges.bounds, edges: edges, gx: gxBase, gy: gyBase, rowStride: stride, kernels: kernels)
+                    GradientKernel.derivatives(
+                        kernel,
+                        source: SourceRegion(origin: input, rowStride: inputStride, channels: 1, rect: edges.bounds),
+                        rect: edges.bounds,
+                        edges: edges,
+                        gx: gxBase,
+                        gy: gyBase,
+                        rowStride: stride,
+                        kernels: kernels
+                    )
                 }
             }
         }

@@ -13,8 +13,14 @@ extension Magnitude {
     /// ``combine(gx:gy:)`` with the row loops of a given CPU level.
     func combine(gx: GradientPlane, gy: GradientPlane, kernels: RowKernels) throws -> Image {
         guard gx.width == gy.width, gx.height == gy.height, gx.channels == 1, gy.channels == 1 else {
-            throw ImageError.planesDiffer(width: gx.width, height: gx.height, channels: gx.channels,
-                                          otherWidth: gy.width, otherHeight: gy.height, otherChannels: gy.channels)
+            throw ImageError.planesDiffer(
+                width: gx.width,
+                height: gx.height,
+                channels: gx.channels,
+                otherWidth: gy.width,
+                otherHeight: gy.height,
+                otherChannels: gy.channels
+            )
         }
         var output = Image(uninitializedWidth: gx.width, height: gx.height)
         let row = kernels.combine(self)
@@ -22,7 +28,9 @@ extension Magnitude {
             gy.withUnsafeRows { gyBase, gyStride in
                 output.withUnsafeMutableRows { out, outStride in
                     for y in 0..<gx.height {
-                        let gxRow = gxBase + y * gxStride, gyRow = gyBase + y * gyStride, outRow = out + y * outStride
+                        let gxRow = gxBase + y * gxStride
+                        let gyRow = gyBase + y * gyStride
+                        let outRow = out + y * outStride
                         if let row {
                             row(gxRow, gyRow, outRow, gx.width)
                             continue

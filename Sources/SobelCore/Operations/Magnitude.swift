@@ -20,7 +20,8 @@ public enum Magnitude: String, Sendable, Codable, CaseIterable {
         case .l1:
             return UInt8(Swift.min(abs(gx) + abs(gy), 255))
         case .l2:
-            let fx = Float(gx), fy = Float(gy)
+            let fx = Float(gx)
+            let fy = Float(gy)
             let root = (fx * fx + fy * fy).squareRoot().rounded(.toNearestOrEven)
             return UInt8(Swift.min(root, 255))
         case .classic:

@@ -27,8 +27,15 @@ extension Pipeline {
                 case .gray: GrayKernel.convert(source: current, output: destination, kernels: kernels)
                 case .blur(let size): BlurKernel.apply(size, source: current, output: destination, edges: edges, kernels: kernels)
                 case .gradient(let kernel, let magnitude):
-                    GradientKernel.magnitude(kernel, magnitude, source: current, output: destination, edges: edges, kernels: kernels,
-                                             streaming: isLast && streamsOutput)
+                    GradientKernel.magnitude(
+                        kernel,
+                        magnitude,
+                        source: current,
+                        output: destination,
+                        edges: edges,
+                        kernels: kernels,
+                        streaming: isLast && streamsOutput
+                    )
                 case .threshold(let level): ThresholdKernel.apply(level: level, source: current, output: destination, kernels: kernels)
                 }
             }

@@ -36,7 +36,8 @@ extension Pipeline: LosslessStringConvertible {
         for rawStep in steps {
             let token = rawStep.trimmingSpaces
             let parts = token.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingSpaces }
-            let name = parts[0].lowercased(), argument = parts.count > 1 ? parts[1].lowercased() : nil
+            let name = parts[0].lowercased()
+            let argument = parts.count > 1 ? parts[1].lowercased() : nil
             func fail(_ reason: String) -> PipelineParseError { PipelineParseError(token: token, reason: reason) }
             func noArgument() throws {
                 if argument != nil { throw fail("'\(name)' takes no argument") }

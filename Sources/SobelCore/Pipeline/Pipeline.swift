@@ -32,9 +32,12 @@ public struct Pipeline: Hashable, Sendable {
     /// - Parameter magnitude: The new magnitude.
     /// - Returns: The changed pipeline.
     public func replacingMagnitude(with magnitude: Magnitude) -> Pipeline {
-        Pipeline(operations.map { operation in
-            if case .gradient(let kernel, _) = operation { return .gradient(kernel, magnitude) }
-            return operation
-        }, border: border)
+        Pipeline(
+            operations.map { operation in
+                if case .gradient(let kernel, _) = operation { return .gradient(kernel, magnitude) }
+                return operation
+            },
+            border: border
+        )
     }
 }

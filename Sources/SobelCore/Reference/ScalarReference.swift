@@ -13,7 +13,9 @@ public enum ScalarReference {
                 if image.channels == 1 {
                     out[x, y] = image[x, y]
                 } else {
-                    let r = Int(image[x, y, 0]), g = Int(image[x, y, 1]), b = Int(image[x, y, 2])
+                    let r = Int(image[x, y, 0])
+                    let g = Int(image[x, y, 1])
+                    let b = Int(image[x, y, 2])
                     out[x, y] = UInt8((9798 * r + 19235 * g + 3735 * b + 16384) >> 15)
                 }
             }
@@ -30,7 +32,8 @@ public enum ScalarReference {
     /// - Returns: The pixel value, or 0 outside a constant border.
     public static func pixel(_ image: Image, _ x: Int, _ y: Int, border: BorderMode) -> Int {
         guard let sx = border.sourceIndex(x, length: image.width),
-              let sy = border.sourceIndex(y, length: image.height) else { return 0 }
+            let sy = border.sourceIndex(y, length: image.height)
+        else { return 0 }
         return Int(image[sx, sy])
     }
 
@@ -40,7 +43,11 @@ public enum ScalarReference {
     ///   - kernel: Sobel or Scharr.
     ///   - border: The rule at the image edges.
     /// - Returns: gx and gy as Int16 planes.
-    public static func derivatives(_ image: Image, kernel: DerivativeKernel = .sobel, border: BorderMode = .reflect101)
+    public static func derivatives(
+        _ image: Image,
+        kernel: DerivativeKernel = .sobel,
+        border: BorderMode = .reflect101
+    )
         -> (gx: GradientPlane, gy: GradientPlane)
     {
         var gx = try! GradientPlane(width: image.width, height: image.height)
@@ -48,7 +55,8 @@ public enum ScalarReference {
         let weights = [kernel.edgeWeight, kernel.centerWeight, kernel.edgeWeight]
         for y in 0..<image.height {
             for x in 0..<image.width {
-                var sx = 0, sy = 0
+                var sx = 0
+                var sy = 0
                 for k in 0..<3 {
                     sx += weights[k] * (pixel(image, x + 1, y + k - 1, border: border) - pixel(image, x - 1, y + k - 1, border: border))
                     sy += weights[k] * (pixel(image, x + k - 1, y + 1, border: border) - pixel(image, x + k - 1, y - 1, border: border))
@@ -84,7 +92,8 @@ public enum ScalarReference {
     /// - Returns: The blurred image.
     public static func blur(_ image: Image, size: BlurSize, border: BorderMode = .reflect101) -> Image {
         var out = try! Image(width: image.width, height: image.height, format: .gray8)
-        let w = size.weights, r = size.radius
+        let w = size.weights
+        let r = size.radius
         for y in 0..<image.height {
             for x in 0..<image.width {
                 var sum = 0

@@ -32,16 +32,27 @@ extension Pipeline {
 
     /// ``run(on:into:plan:threads:)`` with the row loops of a given CPU level, for the tests of every level.
     /// - Parameter streamsOutput: Whether the last step streams its output; `nil` decides by the image's size.
-    func run(on image: Image, into output: inout Image, plan: TilePlan? = nil, threads: Int? = nil, kernels: RowKernels,
-             streamsOutput: Bool? = nil) throws {
+    func run(
+        on image: Image,
+        into output: inout Image,
+        plan: TilePlan? = nil,
+        threads: Int? = nil,
+        kernels: RowKernels,
+        streamsOutput: Bool? = nil
+    ) throws {
         let threadCount = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let plan = try plan ?? TilePlan.automatic(width: image.width, height: image.height, halo: halo, threads: threadCount)
         guard plan.width == image.width, plan.height == image.height else {
             throw TilingError.planMismatch(planWidth: plan.width, planHeight: plan.height, imageWidth: image.width, imageHeight: image.height)
         }
         guard output.width == image.width, output.height == image.height, output.channels == 1 else {
-            throw TilingError.outputMismatch(width: output.width, height: output.height, channels: output.channels,
-                                             imageWidth: image.width, imageHeight: image.height)
+            throw TilingError.outputMismatch(
+                width: output.width,
+                height: output.height,
+                channels: output.channels,
+                imageWidth: image.width,
+                imageHeight: image.height
+            )
         }
         guard plan.halo >= halo else { throw TilingError.haloTooSmall(plan: plan.halo, pipeline: halo) }
         let edges = ImageEdges(width: image.width, height: image.height, border: border)
@@ -83,8 +94,12 @@ extension Pipeline {
         var output = Image(uninitializedWidth: tile.output.width, height: tile.output.height)
         input.withUnsafeRows { base, stride in
             output.withUnsafeMutableRows { out, outStride in
-                render(source: SourceRegion(origin: base, rowStride: stride, channels: input.channels, rect: tile.input),
-                       output: DestinationRegion(origin: out, rowStride: outStride, rect: tile.output), edges: edges, kernels: kernels)
+                render(
+                    source: SourceRegion(origin: base, rowStride: stride, channels: input.channels, rect: tile.input),
+                    output: DestinationRegion(origin: out, rowStride: outStride, rect: tile.output),
+                    edges: edges,
+                    kernels: kernels
+                )
             }
         }
         return output

@@ -127,8 +127,10 @@ public struct TilePlan: Hashable, Sendable, Codable {
     /// - Returns: The tile with its output and input rectangles.
     public func tile(at index: Int) -> Tile {
         precondition(index >= 0 && index < count, "tile index out of range")
-        let column = index % columns, row = index / columns
-        let x = column * tileWidth, y = row * tileHeight
+        let column = index % columns
+        let row = index / columns
+        let x = column * tileWidth
+        let y = row * tileHeight
         let output = Rect(x: x, y: y, width: Swift.min(tileWidth, width - x), height: Swift.min(tileHeight, height - y))
         let bounds = Rect(x: 0, y: 0, width: width, height: height)
         return Tile(index: index, output: output, input: output.grown(by: halo).intersection(bounds))

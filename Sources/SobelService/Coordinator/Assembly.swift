@@ -27,8 +27,13 @@ struct Assembly {
     ///   - report: The worker's timings.
     ///   - publishedMs: When the tile's chunk went out, if known.
     ///   - assembled: Called with the output's rows once the tile is in; they stay valid while the assembly lives.
-    mutating func add(_ bytes: [UInt8], tile: Tile, report: TileReport, publishedMs: Int64?,
-                      assembled: (_ base: UnsafePointer<UInt8>, _ stride: Int) -> Void) throws {
+    mutating func add(
+        _ bytes: [UInt8],
+        tile: Tile,
+        report: TileReport,
+        publishedMs: Int64?,
+        assembled: (_ base: UnsafePointer<UInt8>, _ stride: Int) -> Void
+    ) throws {
         guard bytes.count == tile.output.area else {
             throw JobFailure(.invalidTile, "tile \(tile.index) has \(bytes.count) bytes; its \(tile.output) output needs \(tile.output.area)")
         }

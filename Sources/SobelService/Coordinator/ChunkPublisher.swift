@@ -84,8 +84,18 @@ final class ChunkPublisher: Sendable {
     private func chunk(_ index: Int, publishedMs: Int64) -> ChunkMessage {
         let tile = plan.tile(at: index)
         let header = ChunkHeader(
-            job: job, tile: index, tiles: plan.count, imageWidth: input.width, imageHeight: input.height,
-            output: tile.output, input: tile.input, format: .gray8, pipeline: pipeline, deadlineMs: deadlineMs, publishedMs: publishedMs)
+            job: job,
+            tile: index,
+            tiles: plan.count,
+            imageWidth: input.width,
+            imageHeight: input.height,
+            output: tile.output,
+            input: tile.input,
+            format: .gray8,
+            pipeline: pipeline,
+            deadlineMs: deadlineMs,
+            publishedMs: publishedMs
+        )
         return ChunkMessage(header: header, pixels: input.pixels(of: tile.input))
     }
 

@@ -19,8 +19,12 @@ extension Coordinator {
     /// - Throws: ``DependencyFailure`` naming the part that does not answer.
     public func statistics() throws -> ServiceStatistics {
         let counts = try using(.store) { try store.statistics() }
-        return ServiceStatistics(queueDepth: try queueDepth(), deadLetters: try using(.queue) { try queue.deadLetterDepth() }, jobs: counts,
-                                 liveWorkers: try liveWorkers().count)
+        return ServiceStatistics(
+            queueDepth: try queueDepth(),
+            deadLetters: try using(.queue) { try queue.deadLetterDepth() },
+            jobs: counts,
+            liveWorkers: try liveWorkers().count
+        )
     }
 
     /// Checks once that the queue and the store answer, the queue first, each within `timeout` and without
@@ -36,8 +40,12 @@ extension Coordinator {
     /// Reads the queue and store and sets the service-wide gauges; a part that does not answer keeps its last value.
     public func refreshGauges() {
         guard let statistics = try? statistics() else { return }
-        metrics.setServiceGauges(queueDepth: statistics.queueDepth, deadLetters: statistics.deadLetters,
-                                 workers: statistics.liveWorkers, runningJobs: runningJobs)
+        metrics.setServiceGauges(
+            queueDepth: statistics.queueDepth,
+            deadLetters: statistics.deadLetters,
+            workers: statistics.liveWorkers,
+            runningJobs: runningJobs
+        )
     }
 }
 

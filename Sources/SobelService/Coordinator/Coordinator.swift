@@ -1,8 +1,8 @@
 import Foundation
 public import Logging
 import SobelCodecs
-public import SobelCore
 import SobelConnections
+public import SobelCore
 
 /// The coordinator's public face: it accepts uploads, starts a ``JobRun`` for each, and answers for any job
 /// from the shared store.
@@ -29,8 +29,13 @@ public final class Coordinator: Sendable {
     ///   - settings: Deadline, limits and chunk size.
     ///   - metrics: Where jobs, uploads, results and stage times are counted.
     ///   - logger: Where job events are logged.
-    public init(queue: any JobQueue, store: any TileStore, settings: ServiceSettings = ServiceSettings(),
-                metrics: ServiceMetrics = ServiceMetrics(), logger: Logger = Logger(label: "sobel.coordinator")) {
+    public init(
+        queue: any JobQueue,
+        store: any TileStore,
+        settings: ServiceSettings = ServiceSettings(),
+        metrics: ServiceMetrics = ServiceMetrics(),
+        logger: Logger = Logger(label: "sobel.coordinator")
+    ) {
         (self.queue, self.store, self.settings, self.metrics, self.logger) = (queue, store, settings, metrics, logger)
     }
 
@@ -50,9 +55,13 @@ public final class Coordinator: Sendable {
         metrics.uploadReceived(bytes: data.count)
         var run: JobRun?
         do {
-            try ImageCodec.decode(data, options: DecodeOptions(limits: settings.decodeLimits), bandRows: Self.bandRows,
-                                  size: { width, height, _ in run = try start(width: width, height: height, options: options, acceptedAt: acceptedAt) },
-                                  band: { band, _ in try run!.input.append(band) })
+            try ImageCodec.decode(
+                data,
+                options: DecodeOptions(limits: settings.decodeLimits),
+                bandRows: Self.bandRows,
+                size: { width, height, _ in run = try start(width: width, height: height, options: options, acceptedAt: acceptedAt) },
+                band: { band, _ in try run!.input.append(band) }
+            )
         } catch {
             run?.input.fail(error)
             throw error
@@ -89,9 +98,19 @@ public final class Coordinator: Sendable {
         let plan = try settings.plan(width: width, height: height, options: options)
         let now = Date.nowMs
         var record = JobRecord(
-            id: JobID(), status: .queued, tilesDone: 0, tilesTotal: plan.count, width: width, height: height,
-            pipeline: options.pipeline.description, outputFormat: options.output.format.rawValue, createdMs: now,
-            deadlineMs: now + Int64(settings.deadline.milliseconds), error: nil, timings: StageTimings())
+            id: JobID(),
+            status: .queued,
+            tilesDone: 0,
+            tilesTotal: plan.count,
+            width: width,
+            height: height,
+            pipeline: options.pipeline.description,
+            outputFormat: options.output.format.rawValue,
+            createdMs: now,
+            deadlineMs: now + Int64(settings.deadline.milliseconds),
+            error: nil,
+            timings: StageTimings()
+        )
         record.timings.plan = (ContinuousClock.now - planStart).milliseconds
         let run = try JobRun(coordinator: self, record: record, plan: plan, options: options, acceptedAt: acceptedAt)
         try using(.store) { try store.saveRecord(record) }

@@ -38,8 +38,14 @@ final class JobRun: @unchecked Sendable {
         self.record = Mutex(record)
         input = GrayInput(width: record.width, height: record.height)
         assembly = try Assembly(width: record.width, height: record.height, tiles: plan.count)
-        publisher = ChunkPublisher(queue: coordinator.queue, job: record.id, plan: plan, input: input, pipeline: options.pipeline,
-                                   deadlineMs: record.deadlineMs)
+        publisher = ChunkPublisher(
+            queue: coordinator.queue,
+            job: record.id,
+            plan: plan,
+            input: input,
+            pipeline: options.pipeline,
+            deadlineMs: record.deadlineMs
+        )
         encoder = ResultEncoder(plan: plan, options: options.output)
         var logger = coordinator.logger
         logger[metadataKey: "job"] = "\(record.id)"
@@ -207,7 +213,10 @@ final class JobRun: @unchecked Sendable {
         let received = assembly.received.count
         if received == 0 {
             let waiting = (try? coordinator.queue.depth()).map { ", \($0) chunks still waiting in the queue" } ?? ""
-            return JobFailure(.deadline, "the job passed its deadline of \(seconds) s with no tile done\(waiting): are any workers running (sobel work)?")
+            return JobFailure(
+                .deadline,
+                "the job passed its deadline of \(seconds) s with no tile done\(waiting): are any workers running (sobel work)?"
+            )
         }
         return JobFailure(.deadline, "the job passed its deadline of \(seconds) s with \(received) of \(plan.count) tiles done")
     }

@@ -29,7 +29,8 @@ final class ResultEncoder: @unchecked Sendable {
     init(plan: TilePlan, options: EncodeOptions) {
         self.options = options
         let tiles = plan.tiles
-        let isStrips = tiles.allSatisfy { $0.output.x == 0 && $0.output.width == plan.width }
+        let isStrips =
+            tiles.allSatisfy { $0.output.x == 0 && $0.output.width == plan.width }
             && zip(tiles, tiles.dropFirst()).allSatisfy { $0.output.maxY == $1.output.y }
         if case .png(let settings) = options, isStrips {
             stripEncoder = PNGStripEncoder(width: plan.width, height: plan.height, channels: 1, options: settings)

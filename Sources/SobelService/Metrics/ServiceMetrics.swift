@@ -10,7 +10,9 @@ public import CoreMetrics
 public struct ServiceMetrics: Sendable {
     /// A stage of a job, the value of the `stage` label of ``stageDurationName``.
     public enum Stage: String, CaseIterable, Sendable {
-        case decode, publish, queueWait = "queue_wait", compute, store, assemble, encode, total
+        case decode, publish
+        case queueWait = "queue_wait"
+        case compute, store, assemble, encode, total
     }
 
     /// Jobs accepted (counter).
@@ -68,15 +70,19 @@ public struct ServiceMetrics: Sendable {
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         jobsAccepted = Counter(label: Self.jobsAcceptedName, factory: factory)
         jobsDone = Counter(label: Self.jobsDoneName, factory: factory)
-        jobsFailed = Dictionary(uniqueKeysWithValues: JobFailureReason.allCases.map {
-            ($0, Counter(label: Self.jobsFailedName, dimensions: [("reason", $0.rawValue)], factory: factory))
-        })
+        jobsFailed = Dictionary(
+            uniqueKeysWithValues: JobFailureReason.allCases.map {
+                ($0, Counter(label: Self.jobsFailedName, dimensions: [("reason", $0.rawValue)], factory: factory))
+            }
+        )
         tilesProcessed = Counter(label: Self.tilesProcessedName, factory: factory)
         tilesRedelivered = Counter(label: Self.tilesRedeliveredName, factory: factory)
         tilesDeadLettered = Counter(label: Self.tilesDeadLetteredName, factory: factory)
-        stages = Dictionary(uniqueKeysWithValues: Stage.allCases.map {
-            ($0, Timer(label: Self.stageDurationName, dimensions: [("stage", $0.rawValue)], factory: factory))
-        })
+        stages = Dictionary(
+            uniqueKeysWithValues: Stage.allCases.map {
+                ($0, Timer(label: Self.stageDurationName, dimensions: [("stage", $0.rawValue)], factory: factory))
+            }
+        )
         uploadBytes = Counter(label: Self.bytesReceivedName, dimensions: [("kind", "upload")], factory: factory)
         chunkBytes = Counter(label: Self.bytesReceivedName, dimensions: [("kind", "chunk")], factory: factory)
         resultBytes = Counter(label: Self.bytesSentName, dimensions: [("kind", "result")], factory: factory)

@@ -137,8 +137,12 @@ public final class InMemoryTileStore: TileStore, @unchecked Sendable {
     public func statistics() throws -> StoreStatistics {
         let second = Date.nowMs / 1000
         return condition.withLock {
-            StoreStatistics(jobsAccepted: jobCounts[.queued] ?? 0, jobsDone: jobCounts[.done] ?? 0, jobsFailed: jobCounts[.failed] ?? 0,
-                            tilesLastMinute: tilesPerSecond.filter { $0.key >= second - 60 && $0.key < second }.values.reduce(0, +))
+            StoreStatistics(
+                jobsAccepted: jobCounts[.queued] ?? 0,
+                jobsDone: jobCounts[.done] ?? 0,
+                jobsFailed: jobCounts[.failed] ?? 0,
+                tilesLastMinute: tilesPerSecond.filter { $0.key >= second - 60 && $0.key < second }.values.reduce(0, +)
+            )
         }
     }
 

@@ -34,15 +34,35 @@ public struct ChunkHeader: Codable, Hashable, Sendable {
     public static let currentVersion = 1
 
     /// Creates a header; see the properties for the meaning of each field.
-    public init(version: Int = ChunkHeader.currentVersion, job: JobID, tile: Int, tiles: Int, imageWidth: Int, imageHeight: Int,
-                output: Rect, input: Rect, format: PixelFormat, pipeline: String, deadlineMs: Int64, publishedMs: Int64) {
+    public init(
+        version: Int = ChunkHeader.currentVersion,
+        job: JobID,
+        tile: Int,
+        tiles: Int,
+        imageWidth: Int,
+        imageHeight: Int,
+        output: Rect,
+        input: Rect,
+        format: PixelFormat,
+        pipeline: String,
+        deadlineMs: Int64,
+        publishedMs: Int64
+    ) {
         (self.version, self.job, self.tile, self.tiles, self.imageWidth, self.imageHeight) = (version, job, tile, tiles, imageWidth, imageHeight)
-        (self.output, self.input, self.format, self.pipeline, self.deadlineMs, self.publishedMs) = (output, input, format, pipeline, deadlineMs, publishedMs)
+        (self.output, self.input, self.format, self.pipeline, self.deadlineMs, self.publishedMs) = (
+            output, input, format, pipeline, deadlineMs, publishedMs
+        )
     }
 
     enum CodingKeys: String, CodingKey {
-        case version = "v", job, tile, tiles, imageWidth = "image_width", imageHeight = "image_height", output, input, format,
-             pipeline, deadlineMs = "deadline_ms", publishedMs = "published_ms"
+        case version = "v"
+        case job, tile, tiles
+        case imageWidth = "image_width"
+        case imageHeight = "image_height"
+        case output, input, format,
+            pipeline
+        case deadlineMs = "deadline_ms"
+        case publishedMs = "published_ms"
     }
 }
 
@@ -131,7 +151,8 @@ extension ChunkHeader {
         for (name, rect) in [("input", input), ("output", output)] {
             // width ≥ 1 and the image side ≤ 2^20 keep `imageWidth - rect.width` from overflowing.
             guard rect.width >= 1, rect.height >= 1, rect.x >= 0, rect.y >= 0,
-                  rect.x <= imageWidth - rect.width, rect.y <= imageHeight - rect.height else {
+                rect.x <= imageWidth - rect.width, rect.y <= imageHeight - rect.height
+            else {
                 throw invalid("the \(name) rectangle \(rect) is not inside the \(imageWidth)x\(imageHeight) image")
             }
         }

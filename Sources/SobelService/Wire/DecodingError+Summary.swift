@@ -10,7 +10,7 @@ extension DecodingError {
             let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
             return "the field '\(path)' is missing"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.dataCorrupted(let context):
+            DecodingError.dataCorrupted(let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             let detail = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
             return path.isEmpty ? detail : "'\(path)': \(detail)"

@@ -40,7 +40,9 @@ public struct StageTimings: Codable, Hashable, Sendable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case decode, plan, publish, queueWait = "queue_wait", compute, store, assemble, encode, total
+        case decode, plan, publish
+        case queueWait = "queue_wait"
+        case compute, store, assemble, encode, total
     }
 
     /// Reads timings as the wire format defines them: every field is optional, and a missing one is 0 (a
@@ -48,7 +50,9 @@ public struct StageTimings: Codable, Hashable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func value(_ key: CodingKeys) throws -> Double { try container.decodeIfPresent(Double.self, forKey: key) ?? 0 }
-        (decode, plan, publish, queueWait, compute) = (try value(.decode), try value(.plan), try value(.publish), try value(.queueWait), try value(.compute))
+        (decode, plan, publish, queueWait, compute) = (
+            try value(.decode), try value(.plan), try value(.publish), try value(.queueWait), try value(.compute)
+        )
         (store, assemble, encode, total) = (try value(.store), try value(.assemble), try value(.encode), try value(.total))
     }
 }
@@ -79,15 +83,36 @@ public struct JobRecord: Codable, Hashable, Sendable {
     public var timings: StageTimings
 
     /// Creates a record.
-    public init(id: JobID, status: JobStatus, tilesDone: Int, tilesTotal: Int, width: Int, height: Int, pipeline: String,
-                outputFormat: String, createdMs: Int64, deadlineMs: Int64, error: String? = nil, timings: StageTimings = StageTimings()) {
+    public init(
+        id: JobID,
+        status: JobStatus,
+        tilesDone: Int,
+        tilesTotal: Int,
+        width: Int,
+        height: Int,
+        pipeline: String,
+        outputFormat: String,
+        createdMs: Int64,
+        deadlineMs: Int64,
+        error: String? = nil,
+        timings: StageTimings = StageTimings()
+    ) {
         (self.id, self.status, self.tilesDone, self.tilesTotal, self.width, self.height) = (id, status, tilesDone, tilesTotal, width, height)
-        (self.pipeline, self.outputFormat, self.createdMs, self.deadlineMs, self.error, self.timings) = (pipeline, outputFormat, createdMs, deadlineMs, error, timings)
+        (self.pipeline, self.outputFormat, self.createdMs, self.deadlineMs, self.error, self.timings) = (
+            pipeline, outputFormat, createdMs, deadlineMs, error, timings
+        )
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, tilesDone = "tiles_done", tilesTotal = "tiles_total", width, height, pipeline,
-             outputFormat = "output_format", createdMs = "created_ms", deadlineMs = "deadline_ms", error, timings
+        case id, status
+        case tilesDone = "tiles_done"
+        case tilesTotal = "tiles_total"
+        case width, height, pipeline
+        case
+            outputFormat = "output_format"
+        case createdMs = "created_ms"
+        case deadlineMs = "deadline_ms"
+        case error, timings
     }
 
     /// Reads a record as the wire format defines it: `error` absent, `null` or `""` all mean no error, and
@@ -126,7 +151,10 @@ public struct TileReport: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case tile, worker, startedMs = "started_ms", finishedMs = "finished_ms", computeMs = "compute_ms"
+        case tile, worker
+        case startedMs = "started_ms"
+        case finishedMs = "finished_ms"
+        case computeMs = "compute_ms"
     }
 }
 
@@ -143,8 +171,11 @@ public enum JobEvent: Codable, Hashable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         switch try container.decode(String.self, forKey: .event) {
         case "stored": self = .stored(try container.decode(TileReport.self, forKey: .report))
-        case "failed": self = .failed(tile: try container.decodeIfPresent(Int.self, forKey: .tile),
-                                      reason: try container.decode(String.self, forKey: .reason))
+        case "failed":
+            self = .failed(
+                tile: try container.decodeIfPresent(Int.self, forKey: .tile),
+                reason: try container.decode(String.self, forKey: .reason)
+            )
         case let other: throw DecodingError.dataCorruptedError(forKey: .event, in: container, debugDescription: "unknown event '\(other)'")
         }
     }
@@ -178,7 +209,11 @@ public struct WorkerHeartbeat: Codable, Hashable, Sendable {
         (self.id, self.host, self.tilesDone, self.lastSeenMs) = (id, host, tilesDone, lastSeenMs)
     }
 
-    enum CodingKeys: String, CodingKey { case id, host, tilesDone = "tiles_done", lastSeenMs = "last_seen_ms" }
+    enum CodingKeys: String, CodingKey {
+        case id, host
+        case tilesDone = "tiles_done"
+        case lastSeenMs = "last_seen_ms"
+    }
 
     /// How long a worker that stopped beating stays listed in the store: every beat removes the entries
     /// older than this.

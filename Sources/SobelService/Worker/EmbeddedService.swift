@@ -20,14 +20,23 @@ public final class EmbeddedService: Sendable {
     ///   - timeToLive: How long job data is kept.
     ///   - metrics: Where the coordinator and workers count.
     ///   - logger: Where the coordinator and workers log.
-    public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, settings: ServiceSettings = ServiceSettings(),
-                timeToLive: Duration = .seconds(3600), metrics: ServiceMetrics = ServiceMetrics(),
-                logger: Logger = Logger(label: "sobel.embedded")) {
+    public init(
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        settings: ServiceSettings = ServiceSettings(),
+        timeToLive: Duration = .seconds(3600),
+        metrics: ServiceMetrics = ServiceMetrics(),
+        logger: Logger = Logger(label: "sobel.embedded")
+    ) {
         queue = InMemoryJobQueue()
         store = InMemoryTileStore(timeToLive: timeToLive)
         coordinator = Coordinator(queue: queue, store: store, settings: settings, metrics: metrics, logger: logger)
-        worker = Worker(queue: queue, store: store, settings: WorkerSettings(id: "embedded", concurrency: workers, prefetch: 1),
-                        metrics: metrics, logger: logger)
+        worker = Worker(
+            queue: queue,
+            store: store,
+            settings: WorkerSettings(id: "embedded", concurrency: workers, prefetch: 1),
+            metrics: metrics,
+            logger: logger
+        )
         Thread.detachNewThread { [worker] in worker.run() }
     }
 

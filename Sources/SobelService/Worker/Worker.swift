@@ -57,8 +57,13 @@ public final class Worker: Sendable {
     ///   - settings: Id, concurrency, prefetch and heartbeat interval.
     ///   - metrics: Where chunks, tiles and stage times are counted.
     ///   - logger: Where chunk outcomes are logged.
-    public init(queue: any JobQueue, store: any TileStore, settings: WorkerSettings = WorkerSettings(),
-                metrics: ServiceMetrics = ServiceMetrics(), logger: Logger = Logger(label: "sobel.worker")) {
+    public init(
+        queue: any JobQueue,
+        store: any TileStore,
+        settings: WorkerSettings = WorkerSettings(),
+        metrics: ServiceMetrics = ServiceMetrics(),
+        logger: Logger = Logger(label: "sobel.worker")
+    ) {
         (self.queue, self.store, self.settings, self.metrics, self.logger) = (queue, store, settings, metrics, logger)
     }
 
@@ -167,14 +172,24 @@ public final class Worker: Sendable {
         let tile: Image
         do {
             let pipeline = try Pipeline(parsing: header.pipeline)
-            tile = try pipeline.render(tile: message.tile, input: message.inputImage(), imageWidth: header.imageWidth, imageHeight: header.imageHeight)
+            tile = try pipeline.render(
+                tile: message.tile,
+                input: message.inputImage(),
+                imageWidth: header.imageWidth,
+                imageHeight: header.imageHeight
+            )
         } catch {
             reject(delivery, from: consumer, job: header.job, tile: header.tile, reason: "\(error)")
             return
         }
         let computed = ContinuousClock.now
-        let report = TileReport(tile: header.tile, worker: settings.id, startedMs: startedMs, finishedMs: Date.nowMs,
-                                computeMs: (computed - clock).milliseconds)
+        let report = TileReport(
+            tile: header.tile,
+            worker: settings.id,
+            startedMs: startedMs,
+            finishedMs: Date.nowMs,
+            computeMs: (computed - clock).milliseconds
+        )
         do {
             try store.storeTile(tile.pixels, job: header.job, report: report)
         } catch {

@@ -21,7 +21,10 @@ struct HealthController {
         if isEmbedded { return try json(["status": "ready", "mode": "embedded"], status: .ok) }
         if let failure = try await blocking({ [coordinator] in coordinator.unreachableDependency() }) {
             let server = failure.dependency == .queue ? "rabbitmq" : "redis"
-            return try json(["status": "not ready", "mode": "rabbitmq+redis", "failed": "\(server): \(failure.message)"], status: .serviceUnavailable)
+            return try json(
+                ["status": "not ready", "mode": "rabbitmq+redis", "failed": "\(server): \(failure.message)"],
+                status: .serviceUnavailable
+            )
         }
         return try json(["status": "ready", "mode": "rabbitmq+redis"], status: .ok)
     }

@@ -22,17 +22,28 @@ struct JobsController {
         let type = request.headers[.contentType] ?? ""
         let boundary = MultipartForm.boundary(of: type)
         guard boundary != nil || type.lowercased().hasPrefix("image/") || type.lowercased().hasPrefix("application/octet-stream") else {
-            throw APIError(.unsupportedMediaType, "unsupported_media_type",
-                           "send the image as the body with Content-Type image/png, image/jpeg or image/x-portable-anymap, or as the 'image' field of multipart/form-data")
+            throw APIError(
+                .unsupportedMediaType,
+                "unsupported_media_type",
+                "send the image as the body with Content-Type image/png, image/jpeg or image/x-portable-anymap, or as the 'image' field of multipart/form-data"
+            )
         }
         _ = try JobQuery(fields)  // bad query options are refused before the upload is read
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > settings.maxUploadBytes {
-            throw APIError(.contentTooLarge, "too_large", "the upload declares \(declared) bytes, over the server's limit of \(settings.maxUploadBytes >> 20) MiB")
+            throw APIError(
+                .contentTooLarge,
+                "too_large",
+                "the upload declares \(declared) bytes, over the server's limit of \(settings.maxUploadBytes >> 20) MiB"
+            )
         }
         let depth = try await blocking { [coordinator] in try coordinator.queueDepth() }
         guard depth <= settings.maxQueueDepth else {
-            throw APIError(.serviceUnavailable, "busy", "the queue holds \(depth) chunks, over its limit of \(settings.maxQueueDepth); try again shortly",
-                           headers: [.retryAfter: "5"])
+            throw APIError(
+                .serviceUnavailable,
+                "busy",
+                "the queue holds \(depth) chunks, over its limit of \(settings.maxQueueDepth); try again shortly",
+                headers: [.retryAfter: "5"]
+            )
         }
         let body = try await request.body.collect(upTo: settings.maxUploadBytes)  // refused while streaming when too large
         let upload: [UInt8]
@@ -81,8 +92,11 @@ struct JobsController {
     private func image(of result: JobResult) throws -> Response {
         switch result {
         case .done(let bytes, let mediaType):
-            return Response(status: .ok, headers: [.contentType: mediaType, .contentLength: String(bytes.count)],
-                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            return Response(
+                status: .ok,
+                headers: [.contentType: mediaType, .contentLength: String(bytes.count)],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+            )
         case .pending(let record):
             throw APIError(.conflict, "not_ready", "the job is \(record.status.rawValue): \(record.tilesDone) of \(record.tilesTotal) tiles done")
         case .failed(let record):

@@ -20,7 +20,10 @@ struct StatsController {
         let tilesPerSecond: Double
 
         enum CodingKeys: String, CodingKey {
-            case queueDepth = "queue_depth", deadLetters = "dead_letters", jobs, workers, tilesPerSecond = "tiles_per_second"
+            case queueDepth = "queue_depth"
+            case deadLetters = "dead_letters"
+            case jobs, workers
+            case tilesPerSecond = "tiles_per_second"
         }
     }
 
@@ -28,9 +31,15 @@ struct StatsController {
     @Sendable func stats(request: Request, context: AppRequestContext) async throws -> Response {
         let statistics = try await blocking { [coordinator] in try coordinator.statistics() }
         let jobs = statistics.jobs
-        return try json(Stats(queueDepth: statistics.queueDepth, deadLetters: statistics.deadLetters,
-                              jobs: .init(accepted: jobs.jobsAccepted, unfinished: jobs.jobsUnfinished, done: jobs.jobsDone, failed: jobs.jobsFailed),
-                              workers: statistics.liveWorkers, tilesPerSecond: statistics.tilesPerSecond),
-                        status: .ok)
+        return try json(
+            Stats(
+                queueDepth: statistics.queueDepth,
+                deadLetters: statistics.deadLetters,
+                jobs: .init(accepted: jobs.jobsAccepted, unfinished: jobs.jobsUnfinished, done: jobs.jobsDone, failed: jobs.jobsFailed),
+                workers: statistics.liveWorkers,
+                tilesPerSecond: statistics.tilesPerSecond
+            ),
+            status: .ok
+        )
     }
 }

@@ -10,7 +10,8 @@ struct PageController {
     }
 
     /// Only what the page uses: its own script, style and API; previews are `blob:` URLs.
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
         + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
     /// `GET /`: the upload form.
@@ -19,10 +20,14 @@ struct PageController {
     }
 
     static func asset(_ text: String, type: String) -> Response {
-        Response(status: .ok,
-                 headers: [.contentType: type, .contentSecurityPolicy: contentSecurityPolicy, .xContentTypeOptions: "nosniff",
-                           .referrerPolicy: "no-referrer", .cacheControl: "no-cache"],
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: type, .contentSecurityPolicy: contentSecurityPolicy, .xContentTypeOptions: "nosniff",
+                .referrerPolicy: "no-referrer", .cacheControl: "no-cache",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
     }
 }
 

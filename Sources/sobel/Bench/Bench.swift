@@ -45,14 +45,21 @@ extension Sobel {
         @Flag(help: "Measure the PNG and JPEG codecs instead of the filters (one thread; sizes default to 4096x4096).")
         var codecs = false
 
-        @Flag(help: "Measure whole service jobs (4096² PNG and 1080p JPEG to PNG): through RabbitMQ and Redis with two sobel work processes, and embedded, next to sobel filter's in-process time.")
+        @Flag(
+            help:
+                "Measure whole service jobs (4096² PNG and 1080p JPEG to PNG): through RabbitMQ and Redis with two sobel work processes, and embedded, next to sobel filter's in-process time."
+        )
         var service = false
 
         @OptionGroup var broker: BrokerOptions
 
-        @Option(name: .customLong("save-inputs"), help: ArgumentHelp(
-            "With --codecs, also write the inputs as gray.pgm, rgb.ppm and edges.pgm into this folder (with --service, the PNG and JPEG inputs), so other tools can be measured on the same pixels.",
-            valueName: "dir"))
+        @Option(
+            name: .customLong("save-inputs"),
+            help: ArgumentHelp(
+                "With --codecs, also write the inputs as gray.pgm, rgb.ppm and edges.pgm into this folder (with --service, the PNG and JPEG inputs), so other tools can be measured on the same pixels.",
+                valueName: "dir"
+            )
+        )
         var saveInputs: String?
 
         func validate() throws {
@@ -88,7 +95,11 @@ extension Sobel {
             guard source.channels == 3 else { throw CommandFailure(message: "\(photo): an RGB photo is needed") }
             if service {
                 guard !broker.isEmbedded else {
-                    throw CommandFailure(message: "--service needs RabbitMQ and Redis: set SOBEL_AMQP_URL and SOBEL_REDIS_URL (scripts/bench.sh --service starts private ones)", exitCode: 2)
+                    throw CommandFailure(
+                        message:
+                            "--service needs RabbitMQ and Redis: set SOBEL_AMQP_URL and SOBEL_REDIS_URL (scripts/bench.sh --service starts private ones)",
+                        exitCode: 2
+                    )
                 }
                 let rows = try ServiceBench(broker: broker, runs: max(runs, 5)).run(photo: source, saveInputs: saveInputs)
                 print(json ? try BenchResult.json(rows) : ServiceBench.table(rows))
@@ -121,8 +132,10 @@ extension Sobel {
             let timer = BenchTimer(width: gray.width, height: gray.height, threads: threads, runs: runs)
             var output = try Image(width: gray.width, height: gray.height, format: .gray8)
             var cases: [(String, () -> Void)] = [("memcpy", { ParallelCopy.copy(gray, threads: threads) })]
-            for (name, text, input) in [("l1", "gray,sobel:l1", gray), ("l2", "gray,sobel:l2", gray),
-                                        ("classic", "gray,sobel:classic", gray), ("rgb-l1", "gray,sobel:l1", rgb)] {
+            for (name, text, input) in [
+                ("l1", "gray,sobel:l1", gray), ("l2", "gray,sobel:l2", gray),
+                ("classic", "gray,sobel:classic", gray), ("rgb-l1", "gray,sobel:l1", rgb),
+            ] {
                 let pipeline = try Pipeline(parsing: text)
                 cases.append((name, { try! pipeline.run(on: input, into: &output, threads: threads) }))
             }
@@ -133,9 +146,18 @@ extension Sobel {
             let memcpy = medians[0].sorted()[passes / 2]
             var rows = cases.indices.map { index in
                 let mps = medians[index].sorted()[passes / 2]
-                return BenchResult(name: cases[index].0, width: gray.width, height: gray.height, threads: threads, mps: mps,
-                                   ratioToMemcpy: index == 0 ? nil : mps / memcpy, runs: runs * passes, input: nil, sizeRatio: nil,
-                                   cpu: CPULevel.active?.rawValue ?? "swift")
+                return BenchResult(
+                    name: cases[index].0,
+                    width: gray.width,
+                    height: gray.height,
+                    threads: threads,
+                    mps: mps,
+                    ratioToMemcpy: index == 0 ? nil : mps / memcpy,
+                    runs: runs * passes,
+                    input: nil,
+                    sizeRatio: nil,
+                    cpu: CPULevel.active?.rawValue ?? "swift"
+                )
             }
             if threads == 1 {
                 var scalar = timer.measure("scalar-l1", runs: 3) {

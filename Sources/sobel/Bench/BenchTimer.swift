@@ -35,8 +35,11 @@ struct BenchResult: Codable {
 
     static func table(_ results: [BenchResult]) -> String {
         let codecs = results.contains { $0.input != nil }
-        var lines = [codecs ? "size        input  row                   MP/s (median)   size/raw"
-                            : "size        threads  kernel       MP/s (median)   × memcpy"]
+        var lines = [
+            codecs
+                ? "size        input  row                   MP/s (median)   size/raw"
+                : "size        threads  kernel       MP/s (median)   × memcpy"
+        ]
         for r in results {
             let size = "\(r.width)x\(r.height)".padding(toLength: 12, withPad: " ", startingAt: 0)
             let mps = String(format: "%13.0f", r.mps)
@@ -74,8 +77,17 @@ struct BenchTimer {
         seconds.sort()
         let median = seconds[count / 2]
         let mps = Double(width * height) / median / 1e6
-        return BenchResult(name: name, width: width, height: height, threads: threads, mps: mps,
-                           ratioToMemcpy: nil, runs: count, input: nil, sizeRatio: nil)
+        return BenchResult(
+            name: name,
+            width: width,
+            height: height,
+            threads: threads,
+            mps: mps,
+            ratioToMemcpy: nil,
+            runs: count,
+            input: nil,
+            sizeRatio: nil
+        )
     }
 }
 
@@ -98,7 +110,8 @@ enum ParallelCopy {
             let parts = max(1, threads)
             let chunk = (bytes + parts - 1) / parts
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = part * chunk, end = min(bytes, start + chunk)
+                let start = part * chunk
+                let end = min(bytes, start + chunk)
                 if end > start {
                     memcpy(UnsafeMutableRawPointer(bitPattern: destination)! + start, UnsafeRawPointer(bitPattern: source)! + start, end - start)
                 }

@@ -10,7 +10,7 @@ enum PhotoMosaic {
     ///   - height: Rows.
     ///   - seed: Makes the layout and noise repeatable.
     /// - Returns: The RGB mosaic.
-    static func rgb(from photo: Image, width: Int, height: Int, seed: UInt64 = 20261122) throws -> Image {
+    static func rgb(from photo: Image, width: Int, height: Int, seed: UInt64 = 20_261_122) throws -> Image {
         var random = MosaicRandom(state: seed)
         var canvas = try Image(width: width, height: height, format: .rgb8)
         let tile = min(512, photo.width, photo.height)
@@ -20,7 +20,8 @@ enum PhotoMosaic {
                     for tileX in stride(from: 0, to: width, by: tile) {
                         let originX = Int(random.next() % UInt64(photo.width - tile + 1))
                         let originY = Int(random.next() % UInt64(photo.height - tile + 1))
-                        let flipX = random.next() & 1 == 1, flipY = random.next() & 1 == 1
+                        let flipX = random.next() & 1 == 1
+                        let flipY = random.next() & 1 == 1
                         for y in 0..<min(tile, height - tileY) {
                             let sy = originY + (flipY ? tile - 1 - y : y)
                             for x in 0..<min(tile, width - tileX) {
@@ -39,7 +40,6 @@ enum PhotoMosaic {
         return canvas
     }
 }
-
 
 /// The mosaic's repeatable source of randomness (xorshift64*), so that every run measures the same pixels.
 private struct MosaicRandom {

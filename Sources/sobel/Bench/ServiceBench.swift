@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import SobelConnections
 import SobelCodecs
+import SobelConnections
 import SobelCore
 import SobelService
 import SobelServiceAMQP
@@ -35,7 +35,11 @@ struct ServiceBench {
         var stagesMs: [String: Double]
 
         enum CodingKeys: String, CodingKey {
-            case name, mode, width, height, runs, latencyMs = "latency_ms", mps, ratioToFilter = "latency_ratio_to_filter", stagesMs = "stages_ms"
+            case name, mode, width, height, runs
+            case latencyMs = "latency_ms"
+            case mps
+            case ratioToFilter = "latency_ratio_to_filter"
+            case stagesMs = "stages_ms"
         }
     }
 
@@ -54,7 +58,9 @@ struct ServiceBench {
         if let saveInputs {
             try FileManager.default.createDirectory(atPath: saveInputs, withIntermediateDirectories: true)
             for input in inputs {
-                try Data(input.bytes).write(to: URL(fileURLWithPath: saveInputs).appendingPathComponent(input.name + (input.name.hasPrefix("png") ? ".png" : ".jpg")))
+                try Data(input.bytes).write(
+                    to: URL(fileURLWithPath: saveInputs).appendingPathComponent(input.name + (input.name.hasPrefix("png") ? ".png" : ".jpg"))
+                )
             }
         }
         var logger = Logger(label: "sobel.bench")
@@ -62,7 +68,12 @@ struct ServiceBench {
         let (queue, store) = try broker.connect(timeToLive: .seconds(600))
         let distributed = Coordinator(queue: queue, store: store, settings: ServiceSettings(deadline: .seconds(300)), logger: logger)
         let workers = try (0..<2).map { _ in try startWorker(queue: queue.name, prefix: store.prefix) }
-        defer { for worker in workers { worker.interrupt(); worker.waitUntilExit() } }
+        defer {
+            for worker in workers {
+                worker.interrupt()
+                worker.waitUntilExit()
+            }
+        }
         let embedded = EmbeddedService(workers: 2, settings: ServiceSettings(deadline: .seconds(300)), logger: logger)
         defer { embedded.stop() }
 
@@ -84,8 +95,10 @@ struct ServiceBench {
     private func startWorker(queue: String, prefix: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["work", "--amqp-url", broker.resolvedAMQPURL!, "--redis-url", broker.resolvedRedisURL!,
-                             "--queue", queue, "--key-prefix", prefix, "--concurrency", "1", "--prefetch", "2"]
+        process.arguments = [
+            "work", "--amqp-url", broker.resolvedAMQPURL!, "--redis-url", broker.resolvedRedisURL!,
+            "--queue", queue, "--key-prefix", prefix, "--concurrency", "1", "--prefetch", "2",
+        ]
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
@@ -102,8 +115,17 @@ struct ServiceBench {
             if run > 0 { latencies.append((ContinuousClock.now - start).milliseconds) }  // run 0 warms up
         }
         let latency = Self.median(latencies)
-        return Row(name: input.name, mode: "sobel filter (in-process)", width: input.width, height: input.height, runs: runs,
-                   latencyMs: latency, mps: Double(input.width * input.height) / latency / 1000, ratioToFilter: nil, stagesMs: [:])
+        return Row(
+            name: input.name,
+            mode: "sobel filter (in-process)",
+            width: input.width,
+            height: input.height,
+            runs: runs,
+            latencyMs: latency,
+            mps: Double(input.width * input.height) / latency / 1000,
+            ratioToFilter: nil,
+            stagesMs: [:]
+        )
     }
 
     private func measure(_ input: Input, coordinator: Coordinator, mode: String) throws -> Row {
@@ -119,16 +141,26 @@ struct ServiceBench {
             guard run > 0 else { continue }
             latencies.append((ContinuousClock.now - start).milliseconds)
             let timings = record.timings
-            for (name, value) in [("decode", timings.decode), ("plan", timings.plan), ("base64+publish", timings.publish),
-                                  ("queue wait (mean/tile)", timings.queueWait), ("worker compute (sum)", timings.compute),
-                                  ("store+notify (mean/tile)", timings.store), ("assemble", timings.assemble), ("encode", timings.encode)] {
+            for (name, value) in [
+                ("decode", timings.decode), ("plan", timings.plan), ("base64+publish", timings.publish),
+                ("queue wait (mean/tile)", timings.queueWait), ("worker compute (sum)", timings.compute),
+                ("store+notify (mean/tile)", timings.store), ("assemble", timings.assemble), ("encode", timings.encode),
+            ] {
                 stages[name, default: []].append(value)
             }
         }
         let latency = Self.median(latencies)
-        return Row(name: input.name, mode: mode, width: input.width, height: input.height, runs: runs, latencyMs: latency,
-                   mps: Double(input.width * input.height) / latency / 1000, ratioToFilter: nil,
-                   stagesMs: stages.mapValues(Self.median))
+        return Row(
+            name: input.name,
+            mode: mode,
+            width: input.width,
+            height: input.height,
+            runs: runs,
+            latencyMs: latency,
+            mps: Double(input.width * input.height) / latency / 1000,
+            ratioToFilter: nil,
+            stagesMs: stages.mapValues(Self.median)
+        )
     }
 
     static func median(_ values: [Double]) -> Double {
@@ -139,8 +171,16 @@ struct ServiceBench {
     static func table(_ rows: [Row]) -> String {
         var lines = ["input       mode                                   latency ms   MP/s    vs filter"]
         for row in rows {
-            lines.append(String(format: "%-11@ %-38@ %10.1f %7.1f  %@", row.name as NSString, row.mode as NSString, row.latencyMs, row.mps,
-                                (row.ratioToFilter.map { String(format: "%.2f×", $0) } ?? "") as NSString))
+            lines.append(
+                String(
+                    format: "%-11@ %-38@ %10.1f %7.1f  %@",
+                    row.name as NSString,
+                    row.mode as NSString,
+                    row.latencyMs,
+                    row.mps,
+                    (row.ratioToFilter.map { String(format: "%.2f×", $0) } ?? "") as NSString
+                )
+            )
             for (stage, ms) in row.stagesMs.sorted(by: { $0.key < $1.key }) {
                 lines.append(String(format: "              %-36@ %8.1f ms", stage as NSString, ms))
             }

@@ -15,8 +15,12 @@ enum AtomicFile {
     ///   - shouldCommit: Asked after the bytes are on disk; `false` abandons the write (e.g. after Ctrl-C).
     ///   - content: Calls its argument with consecutive pieces of the file.
     /// - Returns: Whether the file was written.
-    static func write(to path: String, overwrite: Bool, shouldCommit: () -> Bool,
-                      content: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> Bool {
+    static func write(
+        to path: String,
+        overwrite: Bool,
+        shouldCommit: () -> Bool,
+        content: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws -> Bool {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

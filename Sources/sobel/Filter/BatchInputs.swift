@@ -84,8 +84,13 @@ struct BatchInputs {
                 skipped.append((path, "hidden"))
             } else if FileManager.default.isDirectory(atPath: path) {
                 if recursive {
-                    walk(folder: path, relative: (relative as NSString).appendingPathComponent(name), recursive: true,
-                         isOutputName: isOutputName, seen: &seen)
+                    walk(
+                        folder: path,
+                        relative: (relative as NSString).appendingPathComponent(name),
+                        recursive: true,
+                        isOutputName: isOutputName,
+                        seen: &seen
+                    )
                 }
             } else if isOutputName(name) {
                 skipped.append((path, "looks like an earlier result (matches --name-pattern)"))

@@ -67,9 +67,14 @@ final class BatchReport: @unchecked Sendable {
         if outcome.status == .failed { printError("\(outcome.input.displayPath): \(outcome.error ?? "failed")") }
         if showBar { redraw() }
         guard json, outcome.status != .cancelled else { return }
-        var line: [String: Any] = ["path": outcome.input.displayPath, "status": outcome.status.rawValue,
-                                   "milliseconds": (outcome.milliseconds * 10).rounded() / 10]
-        if outcome.width > 0 { line["width"] = outcome.width; line["height"] = outcome.height }
+        var line: [String: Any] = [
+            "path": outcome.input.displayPath, "status": outcome.status.rawValue,
+            "milliseconds": (outcome.milliseconds * 10).rounded() / 10,
+        ]
+        if outcome.width > 0 {
+            line["width"] = outcome.width
+            line["height"] = outcome.height
+        }
         if let output = outcome.output { line["output"] = output.displayPath }
         if let error = outcome.error { line["error"] = error }
         emit(line)
@@ -113,7 +118,8 @@ final class BatchReport: @unchecked Sendable {
             let rate = state.counts.megapixels / max(seconds, 1e-9)
             let done = state.finishedFiles
             let eta = done > 0 && done < total ? seconds / Double(done) * Double(total - done) : 0
-            let width = 24, filled = total > 0 ? width * done / total : width
+            let width = 24
+            let filled = total > 0 ? width * done / total : width
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             let text = String(format: "%@ %d/%d files  %.1f MP/s  ETA %@", bar, done, total, rate, Self.clock(eta))
             FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8))

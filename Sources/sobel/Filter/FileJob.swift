@@ -58,8 +58,14 @@ struct FileJob: Sendable {
                 }
             }
         } catch {
-            outcome = FileOutcome(input: input, output: nil, status: .failed, width: outcome.width, height: outcome.height,
-                                  error: Self.describe(error))
+            outcome = FileOutcome(
+                input: input,
+                output: nil,
+                status: .failed,
+                width: outcome.width,
+                height: outcome.height,
+                error: Self.describe(error)
+            )
         }
         outcome.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return outcome

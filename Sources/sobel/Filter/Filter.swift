@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import SobelCodecs
 import SobelCore
+import Synchronization
 
 extension Sobel {
     /// `sobel filter`: decode, run a pipeline, encode — one file, or a whole folder of them.
@@ -31,23 +31,34 @@ extension Sobel {
         @Argument(help: ArgumentHelp("Files, folders or glob patterns; '-' reads one image from standard input.", valueName: "input"))
         var inputs: [String]
 
-        @Option(name: .shortAndLong, help: ArgumentHelp(
-            "A folder for a folder, a glob or several inputs (created when missing; the input tree is mirrored); for one file, a file when it has an extension (edges.png), else a folder; '-' for standard output. Without -o, each result is written next to its input.",
-            valueName: "output"))
+        @Option(
+            name: .shortAndLong,
+            help: ArgumentHelp(
+                "A folder for a folder, a glob or several inputs (created when missing; the input tree is mirrored); for one file, a file when it has an extension (edges.png), else a folder; '-' for standard output. Without -o, each result is written next to its input.",
+                valueName: "output"
+            )
+        )
         var output: String?
 
         @Flag(name: .shortAndLong, help: "Walk subfolders of folder inputs.")
         var recursive = false
 
-        @Option(name: .customLong("name-pattern"), help: ArgumentHelp(
-            "Output file names for folders and inputs without -o FILE: {name} is the input's name without extension, {ext} its extension.",
-            valueName: "pattern"))
+        @Option(
+            name: .customLong("name-pattern"),
+            help: ArgumentHelp(
+                "Output file names for folders and inputs without -o FILE: {name} is the input's name without extension, {ext} its extension.",
+                valueName: "pattern"
+            )
+        )
         var namePattern: String = OutputPlan.defaultPattern
 
         @Flag(help: "Replace outputs that already exist.")
         var overwrite = false
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Files filtered at once (default: one per core, at most the number of files).", valueName: "n"))
+        @Option(
+            name: .shortAndLong,
+            help: ArgumentHelp("Files filtered at once (default: one per core, at most the number of files).", valueName: "n")
+        )
         var jobs: Int?
 
         @Flag(name: .shortAndLong, help: "No progress bar and no summary; errors are still reported.")
@@ -81,7 +92,8 @@ extension Sobel {
             let jobCount = max(1, min(jobs ?? cores, max(expanded.images.count, 1)))
             let outputOptions = outputOptions
             let settings = FilterSettings(
-                pipeline: pipeline, tile: options.tile,
+                pipeline: pipeline,
+                tile: options.tile,
                 threadsPerImage: options.threads ?? max(1, cores / jobCount),
                 decodeOptions: decodeFlags.options,
                 encodeOptions: { target in
@@ -90,9 +102,11 @@ extension Sobel {
                     case .standardOutput: try outputOptions.encoding(for: "stdout.png")
                     }
                 },
-                overwrite: overwrite)
+                overwrite: overwrite
+            )
 
-            let isBatch = expanded.images.count + expanded.skipped.count + expanded.failures.count > 1
+            let isBatch =
+                expanded.images.count + expanded.skipped.count + expanded.failures.count > 1
                 || inputs.contains { FileManager.default.isDirectory(atPath: $0) }
             let report = BatchReport(total: expanded.images.count, json: json, quiet: quiet, isBatch: isBatch)
             for (path, reason) in expanded.skipped { report.skipped(path, reason: reason) }
@@ -104,8 +118,14 @@ extension Sobel {
                 if case .file(let path) = target {
                     let key = URL(fileURLWithPath: path).standardizedFileURL.path
                     if let earlier = claimed[key] {
-                        report.finished(FileOutcome(input: input, output: nil, status: .failed,
-                                                    error: "its output \(path) is also the output of \(earlier); use --name-pattern with {ext}"))
+                        report.finished(
+                            FileOutcome(
+                                input: input,
+                                output: nil,
+                                status: .failed,
+                                error: "its output \(path) is also the output of \(earlier); use --name-pattern with {ext}"
+                            )
+                        )
                         continue
                     }
                     claimed[key] = input.displayPath

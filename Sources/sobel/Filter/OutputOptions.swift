@@ -9,8 +9,10 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("JPEG quality, 1 to 100.", valueName: "q"))
     var quality: Int = 90
 
-    @Option(name: .customLong("png-compression"),
-            help: ArgumentHelp("PNG compression preset: fast (default; tuned for edge maps), balanced or smallest.", valueName: "preset"))
+    @Option(
+        name: .customLong("png-compression"),
+        help: ArgumentHelp("PNG compression preset: fast (default; tuned for edge maps), balanced or smallest.", valueName: "preset")
+    )
     var pngCompression: String = "fast"
 
     func validate() throws {

@@ -35,11 +35,12 @@ struct OutputPlan {
     ///   - inputs: The input arguments as given (files, folders, patterns, `-`).
     init(output: String?, namePattern: String, inputs: [String]) {
         (self.output, self.namePattern) = (output, namePattern)
-        outputIsFolder = output.map { output in
-            guard output != "-" else { return false }
-            return !BatchInputs.isSingleFile(inputs) || output.hasSuffix("/") || FileManager.default.isDirectory(atPath: output)
-                || (output as NSString).pathExtension.isEmpty
-        } ?? false
+        outputIsFolder =
+            output.map { output in
+                guard output != "-" else { return false }
+                return !BatchInputs.isSingleFile(inputs) || output.hasSuffix("/") || FileManager.default.isDirectory(atPath: output)
+                    || (output as NSString).pathExtension.isEmpty
+            } ?? false
     }
 
     /// Checks the combination of inputs and `-o` before anything runs.

@@ -3,8 +3,12 @@ import SobelCore
 
 /// The pipeline flags shared by every command that filters images.
 struct PipelineOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The operations to run, e.g. 'gray,blur:5,sobel:l2,threshold:80'. See docs/cli.md.",
-                               valueName: "spec"))
+    @Option(
+        help: ArgumentHelp(
+            "The operations to run, e.g. 'gray,blur:5,sobel:l2,threshold:80'. See docs/cli.md.",
+            valueName: "spec"
+        )
+    )
     var pipeline: String = Pipeline.default.description
 
     @Option(help: ArgumentHelp("Replace the magnitude of every sobel/scharr step: l1, l2 or classic.", valueName: "kind"))
@@ -13,8 +17,12 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The rule at the image edges: reflect101 (default), replicate or constant.", valueName: "mode"))
     var border: BorderMode?
 
-    @Option(help: ArgumentHelp("Force a tile plan of W×H tiles, e.g. 256x256; the output is the same for every plan.",
-                               valueName: "WxH"))
+    @Option(
+        help: ArgumentHelp(
+            "Force a tile plan of W×H tiles, e.g. 256x256; the output is the same for every plan.",
+            valueName: "WxH"
+        )
+    )
     var tile: TileSize?
 
     @Option(help: ArgumentHelp("Threads for one image (default: every core).", valueName: "n"))

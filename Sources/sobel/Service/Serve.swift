@@ -1,16 +1,16 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
 import Metrics
 import Prometheus
 import SobelCodecs
+import SobelConnections
 import SobelService
-import SobelWeb
 import SobelServiceAMQP
 import SobelServiceRedis
+import SobelWeb
 import UnixSignals
-import SobelConnections
-import Hummingbird
 
 extension Sobel {
     /// `sobel serve`: the coordinator with its JSON API — embedded, or over RabbitMQ and Redis.
@@ -66,18 +66,25 @@ extension Sobel {
             let uploadMB = try Setting.maxUploadMB.integer(maxUploadMB)!
             let deadline = try Setting.deadlineSeconds.integer(deadlineSeconds)!
             let web = WebSettings(
-                host: Setting.host.text(host)!, port: try Setting.port.integer(port)!,
-                maxUploadBytes: uploadMB << 20, maxQueueDepth: try Setting.maxQueue.integer(maxQueue)!,
-                apiToken: Setting.apiToken.text(apiToken), idleTimeout: .seconds(try Setting.idleTimeoutSeconds.integer(idleTimeoutSeconds)!))
-            let service = ServiceSettings(deadline: .seconds(deadline),
-                                          decodeLimits: DecodeLimits(maxPixels: megapixels * 1_000_000, maxBytes: uploadMB << 20))
+                host: Setting.host.text(host)!,
+                port: try Setting.port.integer(port)!,
+                maxUploadBytes: uploadMB << 20,
+                maxQueueDepth: try Setting.maxQueue.integer(maxQueue)!,
+                apiToken: Setting.apiToken.text(apiToken),
+                idleTimeout: .seconds(try Setting.idleTimeoutSeconds.integer(idleTimeoutSeconds)!)
+            )
+            let service = ServiceSettings(
+                deadline: .seconds(deadline),
+                decodeLimits: DecodeLimits(maxPixels: megapixels * 1_000_000, maxBytes: uploadMB << 20)
+            )
             return (web, service)
         }
 
         func validate() throws {
             let (web, service) = try settings()
             guard (1...65535).contains(web.port) else { throw ValidationError("--port must be from 1 to 65535") }
-            guard web.maxUploadBytes > 0, service.decodeLimits.maxPixels > 0, service.deadline > .zero, web.maxQueueDepth > 0, web.idleTimeout > .zero else {
+            guard web.maxUploadBytes > 0, service.decodeLimits.maxPixels > 0, service.deadline > .zero, web.maxQueueDepth > 0, web.idleTimeout > .zero
+            else {
                 throw ValidationError("the limits (--max-upload-mb, --max-megapixels, --deadline, --max-queue, --idle-timeout) must be positive")
             }
             if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
@@ -96,7 +103,12 @@ extension Sobel {
             let embedded: EmbeddedService?
             if broker.isEmbedded {
                 let threads = workers ?? ProcessInfo.processInfo.activeProcessorCount
-                embedded = EmbeddedService(workers: threads, settings: service, timeToLive: try broker.retention(), logger: Logger(label: "sobel.embedded"))
+                embedded = EmbeddedService(
+                    workers: threads,
+                    settings: service,
+                    timeToLive: try broker.retention(),
+                    logger: Logger(label: "sobel.embedded")
+                )
                 coordinator = embedded!.coordinator
                 logger.info("sobel serve: embedded mode (in-memory queue and store, \(threads) in-process workers)")
             } else {
@@ -105,7 +117,9 @@ extension Sobel {
                 embedded = nil
                 logger.info("sobel serve: queue \(queue.name) on \(queue.url), store \(store.url) prefix \(store.prefix)")
             }
-            logger.info("listening on http://\(web.host):\(web.port), uploads up to \(web.maxUploadBytes >> 20) MiB, deadline \(Int(service.deadline.seconds)) s\(web.apiToken == nil ? "" : ", API token required")")
+            logger.info(
+                "listening on http://\(web.host):\(web.port), uploads up to \(web.maxUploadBytes >> 20) MiB, deadline \(Int(service.deadline.seconds)) s\(web.apiToken == nil ? "" : ", API token required")"
+            )
             let app = buildApplication(coordinator: coordinator, isEmbedded: embedded != nil, settings: web, metrics: registry, logger: logger)
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
             // The server has stopped taking requests; let running jobs finish, up to their deadline.

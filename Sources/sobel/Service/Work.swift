@@ -1,13 +1,13 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
 import Metrics
 import Prometheus
 import SobelService
-import SobelWeb
 import SobelServiceAMQP
-import Hummingbird
 import SobelServiceRedis
+import SobelWeb
 
 extension Sobel {
     /// `sobel work`: a stateless worker that renders chunks from RabbitMQ into tiles in Redis.
@@ -56,7 +56,9 @@ extension Sobel {
             if try (Setting.concurrency.integer(concurrency) ?? 1) < 1 { throw ValidationError("--concurrency must be at least 1") }
             if try Setting.prefetch.integer(prefetch)! < 1 { throw ValidationError("--prefetch must be at least 1") }
             if broker.isEmbedded {
-                throw ValidationError("sobel work needs RabbitMQ and Redis: set SOBEL_AMQP_URL and SOBEL_REDIS_URL (or --amqp-url and --redis-url). In the embedded mode, sobel serve runs its own workers.")
+                throw ValidationError(
+                    "sobel work needs RabbitMQ and Redis: set SOBEL_AMQP_URL and SOBEL_REDIS_URL (or --amqp-url and --redis-url). In the embedded mode, sobel serve runs its own workers."
+                )
             }
         }
 
@@ -67,7 +69,8 @@ extension Sobel {
             let settings = WorkerSettings(
                 id: id ?? WorkerSettings.defaultID(),
                 concurrency: try Setting.concurrency.integer(concurrency) ?? ProcessInfo.processInfo.activeProcessorCount,
-                prefetch: try Setting.prefetch.integer(prefetch)!)
+                prefetch: try Setting.prefetch.integer(prefetch)!
+            )
             let (queue, store) = try broker.connect()
             let logger = Logger(label: "sobel.worker")
             let worker = Worker(queue: queue, store: store, settings: settings, logger: logger)
@@ -76,7 +79,9 @@ extension Sobel {
                 worker.stop()
             }
             // Logged once signals are handled: a supervisor that sees this line may stop the worker cleanly.
-            logger.info("sobel work \(settings.id): queue \(queue.name) on \(queue.url), store \(store.url) prefix \(store.prefix), concurrency \(settings.concurrency), prefetch \(settings.prefetch)")
+            logger.info(
+                "sobel work \(settings.id): queue \(queue.name) on \(queue.url), store \(store.url) prefix \(store.prefix), concurrency \(settings.concurrency), prefetch \(settings.prefetch)"
+            )
             let listener = try resolvedMetricsPort().map { port in
                 let host = Setting.metricsHost.text(metricsHost)!
                 logger.info("metrics on http://\(host):\(port)/metrics, health on /healthz")

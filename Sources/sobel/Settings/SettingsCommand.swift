@@ -7,7 +7,8 @@ extension Sobel {
         static let configuration = CommandConfiguration(
             commandName: "settings",
             abstract: "List every SOBEL_* environment variable sobel serve and sobel work read, with its flag and default.",
-            discussion: "A flag wins over its variable; an empty variable counts as unset. --json prints one object per setting, for tools.")
+            discussion: "A flag wins over its variable; an empty variable counts as unset. --json prints one object per setting, for tools."
+        )
 
         @Flag(help: "Print JSON: an array of {variable, flag, commands, default (absent when none), meaning}.")
         var json = false
@@ -27,7 +28,9 @@ extension Sobel {
                 return
             }
             for setting in Setting.allCases {
-                print("\(setting.variable.padding(toLength: 26, withPad: " ", startingAt: 0)) --\(setting.flag.padding(toLength: 16, withPad: " ", startingAt: 0)) \(setting.commands.joined(separator: ",").padding(toLength: 11, withPad: " ", startingAt: 0)) default \(setting.defaultValue ?? "none")")
+                print(
+                    "\(setting.variable.padding(toLength: 26, withPad: " ", startingAt: 0)) --\(setting.flag.padding(toLength: 16, withPad: " ", startingAt: 0)) \(setting.commands.joined(separator: ",").padding(toLength: 11, withPad: " ", startingAt: 0)) default \(setting.defaultValue ?? "none")"
+                )
                 print("    \(setting.meaning)")
             }
         }

@@ -50,4 +50,3 @@ struct PhotoDigests: Decodable {
 
     static let shared: PhotoDigests = try! JSONDecoder().decode(PhotoDigests.self, from: Fixtures.data("golden/photo.json"))
 }
-

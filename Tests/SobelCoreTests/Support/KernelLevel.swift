@@ -1,5 +1,6 @@
-@testable import SobelCore
 import Testing
+
+@testable import SobelCore
 
 /// The row loops every kernel check runs with: the Swift loops (the portable path, what arm64 runs),
 /// then each CPU level this machine runs.
