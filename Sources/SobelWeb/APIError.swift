@@ -73,26 +73,3 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
-
-/// Refuses `/api/` requests without the configured bearer token (401). The scheme is case-insensitive
-/// (RFC 9110 §11.1); the token is compared in constant time.
-struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let given = request.headers[.authorization] ?? ""
-        let scheme = given.prefix { $0 != " " }
-        let credentials = given.dropFirst(scheme.count).drop { $0 == " " }
-        guard scheme.lowercased() == "bearer", credentials.utf8.count == token.utf8.count,
-            zip(credentials.utf8, token.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
-        else {
-            throw APIError(
-                .unauthorized,
-                "unauthorized",
-                "this API needs 'Authorization: Bearer <token>' (SOBEL_API_TOKEN)",
-                headers: [.wwwAuthenticate: "Bearer"]
-            )
-        }
-        return try await next(request, context)
-    }
-}

@@ -48,9 +48,10 @@ public func buildRouter(
     if let metrics {
         MetricsController(registry: metrics, refresh: { _ = try? await blocking { coordinator.refreshGauges() } }).addRoutes(to: router)
     }
-    PageController().addRoutes(to: router)
+    let access = settings.apiToken.map(TokenAccess.init(token:))
+    PageController(access: access).addRoutes(to: router)
     let api = router.group("api/v1")
-    if let token = settings.apiToken { api.add(middleware: BearerTokenMiddleware(token: token)) }
+    if let access { api.add(middleware: TokenAccessMiddleware(access: access)) }
     JobsController(coordinator: coordinator, settings: settings).addRoutes(to: api.group("jobs"))
     WorkersController(coordinator: coordinator).addRoutes(to: api.group("workers"))
     StatsController(coordinator: coordinator).addRoutes(to: api.group("stats"))

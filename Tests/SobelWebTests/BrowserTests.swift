@@ -5,9 +5,11 @@ import SobelTestSupport
 import Testing
 
 /// A real browser (headless Chromium through Selenium, `Tests/Browser/upload_test.py`) uploads a photo on
-/// the page served by `sobel serve` and downloads exactly the expected edges.
+/// the page served by `sobel serve` and downloads exactly the expected edges; on a server with an API token it
+/// signs in first.
 @Suite struct BrowserTests {
-    @Test func aBrowserUploadsAPhotoAndDownloadsTheEdges() throws {
+    @Test(arguments: [nil, "s3cret-browser-token"])
+    func aBrowserUploadsAPhotoAndDownloadsTheEdges(token: String?) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sobel-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -16,24 +18,24 @@ import Testing
         let downloaded = folder.appendingPathComponent("downloaded.png")
         try Data(try ImageCodec.encode(photo, options: .png(.default))).write(to: upload)
 
-        let port = try Loopback.freePort()
-        let server = Process()
-        server.executableURL = SobelBinary.url
-        server.arguments = ["serve", "--port", String(port), "--workers", "2"]
-        server.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOBEL_") }
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { kill(server.processIdentifier, SIGKILL) }
-        Loopback.waitUntilAnswering(port: port)
-
-        let (status, text) = try Tool.run([
-            "python3", Repository.root.appendingPathComponent("Tests/Browser/upload_test.py").path,
-            "http://127.0.0.1:\(port)/", upload.path, downloaded.path, folder.appendingPathComponent("page.png").path,
-        ])
+        let server = try ServeProcess(["--workers", "2"] + (token.map { ["--api-token", $0] } ?? []))
+        let script = Repository.root.appendingPathComponent("Tests/Browser/upload_test.py").path
+        let (status, text) = try Tool.run(
+            ["python3", script, "http://127.0.0.1:\(server.port)/", upload.path, downloaded.path, folder.path] + (token.map { [$0] } ?? [])
+        )
         #expect(status == 0, "the browser test (chromium, chromium-driver and selenium come from scripts/test.sh): \(text)")
         #expect(text.contains("OK:"))
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("page.png").path), "a screenshot was taken")
+        for screenshot in ["initial.png", "result.png"] + (token == nil ? [] : ["signin.png"]) {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(screenshot).path), "\(screenshot) was taken")
+        }
+        if let keep = ProcessInfo.processInfo.environment["SOBEL_TEST_SCREENSHOTS"] {
+            for name in ["initial.png", "result.png", "signin.png"] {
+                try? FileManager.default.copyItem(
+                    at: folder.appendingPathComponent(name),
+                    to: URL(fileURLWithPath: keep).appendingPathComponent(name)
+                )
+            }
+        }
         // The page's defaults: gray, Sobel L2, reflect101, PNG.
         let bytes = try [UInt8](Data(contentsOf: downloaded))
         #expect(ImageFormat.detect(bytes) == .png)

@@ -98,7 +98,8 @@ enum Setting: String, CaseIterable, Sendable {
         case .deadlineSeconds: "Seconds a job may take"
         case .maxQueue: "Queued chunks beyond which uploads get 503"
         case .idleTimeoutSeconds: "Seconds a connection may stay silent, mid-upload too, before it is closed"
-        case .apiToken: "Require 'Authorization: Bearer TOKEN' on /api/ (prefer the variable: command lines are visible to other users)"
+        case .apiToken:
+            "Require 'Authorization: Bearer TOKEN' on /api/, and a sign-in with it on the page (prefer the variable: command lines are visible to other users)"
         case .concurrency: "Chunks a worker renders at once"
         case .prefetch: "Unacknowledged chunks each consumer holds"
         case .metricsPort: "Serve GET /metrics and GET /healthz on this port"
