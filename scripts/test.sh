@@ -21,9 +21,15 @@ trap stop_servers EXIT
 SOBEL_TEST_REDIS_URL=$(scripts/lib/test-servers.sh start redis "$redis_dir")
 SOBEL_TEST_AMQP_URL=$(scripts/lib/test-servers.sh start rabbitmq "$rabbitmq_dir")
 export SOBEL_TEST_REDIS_URL SOBEL_TEST_AMQP_URL
+echo "== DocC: SobelCore and SobelCodecs with warnings as errors (scripts/docs.sh; log in .build/docs.log)"
+mkdir -p .build
+if ! scripts/docs.sh > .build/docs.log 2>&1; then
+    grep -vE '^\[[0-9]+/[0-9]+\]|prohibited flag' .build/docs.log | tail -40
+    echo "the documentation has errors (above)"
+    exit 1
+fi
 echo "== building (debug) and running the tests"
 swift build --build-tests
-mkdir -p .build
 set +e
 # "started" lines are dropped for readability; results, issues and the closing line stay.
 swift test --skip-build 2>&1 | tee .build/test-output.log | grep -vE '^(◇|↳) |Executed 0 tests|^Test Suite .*(started|passed)'

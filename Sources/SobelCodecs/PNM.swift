@@ -18,8 +18,8 @@ public enum PNM {
     ///   - limits: Checked against the header before pixels are allocated.
     /// - Returns: A gray or RGB image.
     /// - Throws: ``CodecError``.
-    public static func decode(_ bytes: some ContiguousBytes, limits: DecodeLimits = .default) throws -> Image {
-        try bytes.withUnsafeBytes { try decode(raw: $0, limits: limits) }
+    public static func decode(_ data: some ContiguousBytes, limits: DecodeLimits = .default) throws -> Image {
+        try data.withUnsafeBytes { try decode(raw: $0, limits: limits) }
     }
 
     private static func decode(raw data: UnsafeRawBufferPointer, limits: DecodeLimits) throws -> Image {
