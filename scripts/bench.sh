@@ -3,30 +3,37 @@
 # best CPU level, and forced to each lower one), and the tuned build, measured one right after another on this
 # machine. Takes about 15 minutes.
 # Usage: scripts/bench.sh [TARGET_CPU]       (default znver4; e.g. haswell, native)
-#        scripts/bench.sh --service [TARGET_CPU]   whole service jobs only (private RabbitMQ and Redis; ~5 minutes)
-# Writes bench-out/anchors/results.{md,json}, bench-out/{default,level-avx2,level-baseline,tuned,codecs,codecs-opencv}.json,
-# or with --service bench-out/{service,service-opencv}.json.
+#        scripts/bench.sh --service     whole service jobs and throughput only (private RabbitMQ and Redis; ~6 minutes)
+# Writes bench-out/anchors/results.{md,json}, bench-out/{default,level-avx2,level-baseline,tuned,codecs,codecs-opencv}.json
+# and docs/charts/kernels.png, or with --service bench-out/{service,service-opencv}.json and docs/charts/{service,throughput}.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/require.sh
 require_swift
 out=bench-out
 mkdir -p "$out"
+# The charts (docs/charts/*.png) are drawn from what this run measured, with matplotlib.
+draw_charts() {
+    python3 -m pip install -q matplotlib
+    python3 scripts/bench_charts.py "$out" docs/charts
+}
 if [ "${1:-}" = --service ]; then
-    cpu=${2:-znver4}
     require_apt_packages $SOBEL_APT_PACKAGES $SOBEL_TEST_APT_PACKAGES
-    swift build -c release --product sobel --scratch-path ".build-$cpu" -Xswiftc -target-cpu -Xswiftc "$cpu"
+    # The default build: the one users run (its kernels pick the CPU level at run time).
+    swift build -c release --product sobel
+    sobel="$(swift build -c release --show-bin-path)/sobel"
     redis_dir=/tmp/sobel-bench-redis-$$ rabbitmq_dir=/tmp/sobel-bench-rabbitmq-$$
     trap 'scripts/lib/test-servers.sh destroy redis "$redis_dir"; scripts/lib/test-servers.sh destroy rabbitmq "$rabbitmq_dir"' EXIT
     SOBEL_REDIS_URL=$(scripts/lib/test-servers.sh start redis "$redis_dir")
     SOBEL_AMQP_URL=$(scripts/lib/test-servers.sh start rabbitmq "$rabbitmq_dir")
     export SOBEL_REDIS_URL SOBEL_AMQP_URL
-    echo "== sobel bench --service (tuned build, $cpu)"
-    ".build-$cpu/release/sobel" bench --service --json --save-inputs "$out/service-inputs" > "$out/service.json"
+    echo "== sobel bench --service (default build, $("$sobel" --version))"
+    "$sobel" bench --service --json --save-inputs "$out/service-inputs" > "$out/service.json"
     echo "== OpenCV decode + Sobel + PNG encode on the same inputs"
     python3 -m pip install -q opencv-python-headless==5.0.0.93 numpy
     python3 scripts/service_anchor.py "$out/service-inputs" > "$out/service-opencv.json"
     python3 scripts/service_report.py "$out"
+    draw_charts
     exit 0
 fi
 cpu=${1:-znver4}
@@ -35,6 +42,7 @@ swift build -c release --product sobel
 swift build -c release --product sobel --scratch-path ".build-$cpu" -Xswiftc -target-cpu -Xswiftc "$cpu"
 default_sobel="$(swift build -c release --show-bin-path)/sobel"
 echo "== anchors (OpenCV, Halide, libvips, memcpy): scripts/anchors/sobel_anchors.py"
+require_apt_packages libvips42  # pyvips loads libvips.so.42
 python3 -m pip install -q opencv-python-headless==5.0.0.93 numpy scipy scikit-image halide pyvips
 python3 scripts/anchors/sobel_anchors.py --skip codecs,cli,slow,checks --out-dir "$out/anchors"
 echo "== sobel bench, default build ($("$default_sobel" --version))"
@@ -52,3 +60,4 @@ echo "== codecs: sobel bench --codecs, then OpenCV on the same pixels"
 python3 scripts/codec_anchors.py "$out/codec-inputs" > "$out/codecs-opencv.json"
 echo "wrote $out/"
 python3 scripts/bench_report.py "$out"
+draw_charts

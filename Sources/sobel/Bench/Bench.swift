@@ -47,7 +47,7 @@ extension Sobel {
 
         @Flag(
             help:
-                "Measure whole service jobs (4096² PNG and 1080p JPEG to PNG): through RabbitMQ and Redis with two sobel work processes, and embedded, next to sobel filter's in-process time."
+                "Measure whole service jobs (4096² PNG and 1080p JPEG to PNG): through RabbitMQ and Redis with two sobel work processes, and embedded, next to sobel filter's in-process time; then the throughput of a burst of 12 uploads with 1 to 4 worker processes."
         )
         var service = false
 

@@ -6,6 +6,7 @@ import SobelCore
 import SobelService
 import SobelServiceAMQP
 import SobelServiceRedis
+import Synchronization
 
 /// `sobel bench --service`: whole jobs through the coordinator — with real RabbitMQ and Redis and two
 /// `sobel work` processes, and in the embedded mode — next to what `sobel filter` does in-process
@@ -33,6 +34,9 @@ struct ServiceBench {
         var mps: Double
         var ratioToFilter: Double?
         var stagesMs: [String: Double]
+        /// For throughput rows: the `sobel work` processes and the jobs submitted at once.
+        var workers: Int? = nil
+        var jobs: Int? = nil
 
         enum CodingKeys: String, CodingKey {
             case name, mode, width, height, runs
@@ -40,6 +44,7 @@ struct ServiceBench {
             case mps
             case ratioToFilter = "latency_ratio_to_filter"
             case stagesMs = "stages_ms"
+            case workers, jobs
         }
     }
 
@@ -67,13 +72,8 @@ struct ServiceBench {
         logger.logLevel = .error
         let (queue, store) = try broker.connect(timeToLive: .seconds(600))
         let distributed = Coordinator(queue: queue, store: store, settings: ServiceSettings(deadline: .seconds(300)), logger: logger)
-        let workers = try (0..<2).map { _ in try startWorker(queue: queue.name, prefix: store.prefix) }
-        defer {
-            for worker in workers {
-                worker.interrupt()
-                worker.waitUntilExit()
-            }
-        }
+        var workers = try (0..<2).map { _ in try startWorker(queue: queue.name, prefix: store.prefix) }
+        defer { Self.stop(workers) }
         let embedded = EmbeddedService(workers: 2, settings: ServiceSettings(deadline: .seconds(300)), logger: logger)
         defer { embedded.stop() }
 
@@ -88,7 +88,64 @@ struct ServiceBench {
                 FileHandle.standardError.write(Data("measured \(input.name) \(mode)\n".utf8))
             }
         }
+        Self.stop(workers)
+        workers = []
+        // Throughput against the number of workers: the same burst of uploads with 1, 2, 3 and 4 worker processes.
+        let burst = inputs[inputs.count - 1]
+        for count in 1...Self.mostWorkers {
+            workers.append(try startWorker(queue: queue.name, prefix: store.prefix))
+            rows.append(try measureThroughput(burst, coordinator: distributed, workers: count))
+            FileHandle.standardError.write(Data("measured throughput with \(count) worker processes\n".utf8))
+        }
         return rows
+    }
+
+    /// The largest worker count of the throughput sweep.
+    static let mostWorkers = 4
+    /// Jobs submitted at once in a throughput burst.
+    static let burstJobs = 12
+
+    /// Submits ``burstJobs`` copies of `input` from as many threads as there are cores (as the web front does with
+    /// concurrent uploads) and times the burst to its last result; the median of the runs after a warm-up.
+    private func measureThroughput(_ input: Input, coordinator: Coordinator, workers: Int) throws -> Row {
+        var walls: [Double] = []
+        for run in 0...runs {
+            let start = ContinuousClock.now
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: Self.burstJobs) { _ in
+                do {
+                    let id = try coordinator.submit(encoded: input.bytes)
+                    guard try coordinator.wait(for: id, timeout: .seconds(300))?.status == .done else {
+                        throw CommandFailure(message: "a burst job did not finish: \(try coordinator.status(id)?.error ?? "timed out")")
+                    }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            if let failure = failures.withLock({ $0.first }) { throw CommandFailure(message: failure) }
+            if run > 0 { walls.append((ContinuousClock.now - start).milliseconds) }  // run 0 warms up
+        }
+        let wall = Self.median(walls)
+        return Row(
+            name: input.name,
+            mode: "throughput, \(workers) worker process\(workers == 1 ? "" : "es")",
+            width: input.width,
+            height: input.height,
+            runs: runs,
+            latencyMs: wall,
+            mps: Double(input.width * input.height * Self.burstJobs) / wall / 1000,
+            ratioToFilter: nil,
+            stagesMs: [:],
+            workers: workers,
+            jobs: Self.burstJobs
+        )
+    }
+
+    private static func stop(_ workers: [Process]) {
+        for worker in workers {
+            worker.interrupt()
+            worker.waitUntilExit()
+        }
     }
 
     /// A `sobel work` process of this same binary, on a queue and key prefix of this run.
