@@ -128,6 +128,7 @@ def throughput_chart(service):
     for x, y, row in zip(workers, jobs_per_second, rows):
         axes.annotate(f"{y:.1f} jobs/s\n{row['mps']:.0f} MP/s", (x, y), xytext=(0, 10), textcoords="offset points", ha="center")
     axes.set_xticks(workers)
+    axes.set_xlim(min(workers) - 0.5, max(workers) + 0.5)
     axes.set_xlabel("sobel work processes (one chunk at a time each)")
     axes.set_ylabel("jobs per second (1920×1080 JPEG → PNG)")
     axes.set_ylim(0, max(jobs_per_second) * 1.35)

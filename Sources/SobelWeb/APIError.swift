@@ -1,6 +1,8 @@
 import Foundation
 public import Hummingbird
 import Logging
+import NIOCore
+import NIOHTTP1
 import SobelCodecs
 import SobelCore
 import SobelService
@@ -46,6 +48,9 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(.badRequest, "bad_image", error.description)
         case let error as HTTPError:
             return APIError(error.status, "http_\(error.status.code)", error.body ?? error.status.reasonPhrase)
+        case HTTPParserError.invalidEOFState, ChannelError.eof, ChannelError.ioOnClosedChannel, ChannelError.alreadyClosed:
+            // The client went away mid-request: nobody reads this answer, and it is not a server error to log.
+            return APIError(.badRequest, "incomplete_request", "the connection closed before the request was complete")
         default:
             return APIError(.internalServerError, "internal", "the server failed; the error is in its log")
         }

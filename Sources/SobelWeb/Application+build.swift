@@ -46,13 +46,15 @@ public func buildRouter(
     router.add(middleware: APIErrorMiddleware())
     HealthController(coordinator: coordinator, isEmbedded: isEmbedded).addRoutes(to: router)
     if let metrics {
-        MetricsController(registry: metrics, refresh: { _ = try? await blocking { coordinator.refreshGauges() } }).addRoutes(to: router)
+        MetricsController(registry: metrics, refresh: MetricsController.refreshingGauges(of: coordinator)).addRoutes(to: router)
     }
     let access = settings.apiToken.map(TokenAccess.init(token:))
     PageController(access: access).addRoutes(to: router)
     let api = router.group("api/v1")
     if let access { api.add(middleware: TokenAccessMiddleware(access: access)) }
-    JobsController(coordinator: coordinator, settings: settings).addRoutes(to: api.group("jobs"))
+    JobsController(coordinator: coordinator, settings: settings, uploads: UploadBudget(bytes: settings.maxPendingUploadBytes)).addRoutes(
+        to: api.group("jobs")
+    )
     WorkersController(coordinator: coordinator).addRoutes(to: api.group("workers"))
     StatsController(coordinator: coordinator).addRoutes(to: api.group("stats"))
     return router

@@ -50,3 +50,22 @@ import Testing
         #expect(!Loopback.answers(port: port), "no longer listening")
     }
 }
+
+/// `sobel serve --metrics-port`: `/metrics` on a private listener of its own, and not on the public port.
+@Suite struct ServeMetricsPortTests {
+    @Test func withAMetricsPortTheMainPortHasNoMetrics() throws {
+        let metricsPort = try Loopback.freePort()
+        let server = try ServeProcess(["--workers", "1", "--metrics-port", String(metricsPort)])
+        Loopback.waitUntilAnswering(port: metricsPort)
+        let scraped = try #require(Loopback.get(port: metricsPort, path: "/metrics"))
+        #expect(scraped.status == 200 && scraped.body.contains("sobel_"), "\(scraped.body.prefix(300))")
+        #expect(Loopback.get(port: metricsPort, path: "/healthz")?.status == 200)
+        #expect(Loopback.get(port: server.port, path: "/metrics")?.status == 404, "the public port does not show the metrics")
+        #expect(Loopback.get(port: server.port, path: "/healthz")?.status == 200)
+    }
+
+    @Test func withoutOneTheMainPortServesThem() throws {
+        let server = try ServeProcess(["--workers", "1"])
+        #expect(Loopback.get(port: server.port, path: "/metrics")?.status == 200)
+    }
+}

@@ -13,7 +13,12 @@ import Testing
     /// Restarts `server` once the job has some tiles done but not all, then expects it to complete.
     /// - Returns: The job's final record.
     @discardableResult
-    private func restartMidJob(_ server: TestServer, harness: ServiceHarness, deadline: Duration) throws -> JobRecord {
+    private func restartMidJob(
+        _ server: TestServer,
+        harness: ServiceHarness,
+        deadline: Duration,
+        afterRestart: (JobID) throws -> Void = { _ in }
+    ) throws -> JobRecord {
         let (image, options, pipeline) = FailureTests.longJob(seed: 71)
         let id = try harness.coordinator.submit(image, options: options)
         try FailureTests.waitForProgress(harness.coordinator, id, tiles: 3)
@@ -27,6 +32,7 @@ import Testing
         Thread.sleep(forTimeInterval: 1)
         try server.start()
         let started = Date()
+        try afterRestart(id)
         let (record, result) = try harness.outcome(of: id, wait: deadline + .seconds(10))
         #expect(record.status == .done, "the job completes: \(record.error ?? "")\n\(harness.workerLogs)")
         #expect(result == (try pipeline.run(on: image)), "bit-identical across the restart")
@@ -51,7 +57,20 @@ import Testing
     @Test func redisRestartsMidJob() throws {
         let redis = try TestServer("redis")
         let harness = try ServiceHarness(.servers, workers: 2, deadline: .seconds(60), redisURL: redis.url)
-        try restartMidJob(redis, harness: harness, deadline: .seconds(60))
+        try restartMidJob(redis, harness: harness, deadline: .seconds(60)) { id in
+            // docs/service.md: the coordinator that runs the job never calls it unknown, and writes its record
+            // back within about a second of Redis answering again.
+            var unknown = 0
+            var recordBackAfter: TimeInterval?
+            let started = Date()
+            while Date().timeIntervalSince(started) < 3 {
+                if try harness.coordinator.status(id) == nil { unknown += 1 }
+                if recordBackAfter == nil, (try? harness.coordinator.store.record(id)) != nil { recordBackAfter = Date().timeIntervalSince(started) }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            #expect(unknown == 0, "the running job was reported unknown \(unknown) times after the restart")
+            #expect((recordBackAfter ?? 99) < 2.5, "the record was written back after \(recordBackAfter.map { "\($0) s" } ?? "more than 3 s")")
+        }
         // The restarted Redis lost every key: only the coordinator's recovery (record the job again, publish
         // its missing tiles again) can have completed the job.
         #expect(

@@ -66,13 +66,20 @@ public final class ServeProcess: @unchecked Sendable {
     public let port: Int
 
     /// Starts `sobel serve --port PORT` with `arguments` and waits until it answers.
-    /// - Parameter arguments: More options, e.g. `["--workers", "1"]`.
-    public init(_ arguments: [String]) throws {
+    /// - Parameters:
+    ///   - arguments: More options, e.g. `["--workers", "1"]`.
+    ///   - log: A file for its log (standard error), or `nil` to drop it.
+    public init(_ arguments: [String], log: URL? = nil) throws {
         port = try Loopback.freePort()
         process.executableURL = SobelBinary.url
         process.arguments = ["serve", "--port", String(port)] + arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOBEL_") }
-        process.standardError = FileHandle.nullDevice
+        if let log {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: log)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         Loopback.waitUntilAnswering(port: port)
     }

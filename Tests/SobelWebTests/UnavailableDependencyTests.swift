@@ -83,4 +83,42 @@ import Testing
             #expect(waited < .seconds(15), "the silent upload was cut after about the idle timeout, not held: \(waited)")
         }
     }
+
+    @Test func aClientThatGoesAwayMidUploadIsNotAServerError() throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("sobel-serve-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let server = try ServeProcess(["--workers", "1", "--log-level", "debug"], log: log)
+        let socket = try #require(Loopback.connect(port: server.port))
+        let head = "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\npartial"
+        _ = head.withCString { send(socket, $0, strlen($0), 0) }
+        Thread.sleep(forTimeInterval: 0.3)
+        close(socket)
+        Thread.sleep(forTimeInterval: 1)
+        #expect(Loopback.get(port: server.port, path: "/healthz")?.status == 200)
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(text.contains("Server started"), "the log was captured: \(text)")
+        #expect(!text.contains(" error "), "a client that went away is not logged as an error: \(text)")
+    }
+
+    @Test func uploadsStillArrivingHoldNoMoreThanTheBudget() throws {
+        try withServer(["--max-upload-mb", "1", "--max-pending-upload-mb", "2"]) { port in
+            // Two stalled 1 MiB uploads spend the 2 MiB budget; each holds its connection open.
+            let head = "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 1048576\r\n\r\npartial"
+            let stalled = try (0..<2).map { _ in
+                let socket = try #require(Loopback.connect(port: port))
+                _ = head.withCString { send(socket, $0, strlen($0), 0) }
+                return socket
+            }
+            Thread.sleep(forTimeInterval: 0.5)
+            let (refused, _) = try exchange(port: port, head, until: "}")
+            #expect(refused.hasPrefix("HTTP/1.1 503") && refused.contains("Retry-After") && refused.contains("as many uploads"), "\(refused)")
+            // A client that goes away gives its share back.
+            for socket in stalled { close(socket) }
+            Thread.sleep(forTimeInterval: 0.5)
+            let small =
+                "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/x-portable-anymap\r\nContent-Length: 15\r\n\r\nP5\n2 2\n255\n\u{1}\u{2}\u{3}\u{4}"
+            let (accepted, _) = try exchange(port: port, small, until: "}")
+            #expect(accepted.hasPrefix("HTTP/1.1 202"), "\(accepted)")
+        }
+    }
 }

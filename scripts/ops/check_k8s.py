@@ -165,8 +165,17 @@ def check_rendered(name, objects, repo):
         selector = monitor["spec"]["selector"]["matchLabels"]
         ports = {e["port"] for e in monitor["spec"]["endpoints"]}
         scraped = [s for s in objects if s["kind"] == "Service" and selector.items() <= s["metadata"].get("labels", {}).items()]
-        if {p["name"] for s in scraped for p in s["spec"]["ports"]} < {"http", "metrics"} or not ports >= {"http", "metrics"}:
-            problem(f"{name}: the ServiceMonitor must scrape the coordinator (http) and workers (metrics)")
+        # /metrics lives on the private port named metrics of coordinators and workers alike, never on http.
+        services = {s["metadata"]["name"] for s in scraped if any(p["name"] == "metrics" for p in s["spec"]["ports"])}
+        if ports != {"metrics"} or not {"sobel-coordinator", "sobel-worker-metrics"} <= services:
+            problem(f"{name}: the ServiceMonitor must scrape the port named metrics of the coordinators and workers, and only it")
+        ingress = by(objects, "Ingress", "sobel")
+        if ingress is not None:
+            backends = {p["backend"]["service"]["port"].get("name") for r in ingress["spec"]["rules"] for p in r["http"]["paths"]}
+            if backends != {"http"}:
+                problem(f"{name}: the Ingress must route only to the coordinators' http port, never to metrics: {backends}")
+        if config.get("SOBEL_METRICS_PORT") != "9100":
+            problem(f"{name}: config.yaml must set SOBEL_METRICS_PORT to 9100, the port the Services and NetworkPolicies name")
     for kind in ("Deployment", "StatefulSet"):
         for obj in (o for o in objects if o["kind"] == kind):
             labels = obj["spec"]["template"]["metadata"]["labels"]

@@ -114,7 +114,7 @@ public final class Coordinator: Sendable {
         record.timings.plan = (ContinuousClock.now - planStart).milliseconds
         let run = try JobRun(coordinator: self, record: record, plan: plan, options: options, acceptedAt: acceptedAt)
         try using(.store) { try store.saveRecord(record) }
-        local.begin(run.id)
+        local.begin(run)
         Thread.detachNewThread { [self] in
             run.run()
             local.end(run.id)
@@ -137,7 +137,10 @@ public final class Coordinator: Sendable {
     /// - Returns: The record, or `nil` for an unknown or expired job.
     /// - Throws: ``DependencyFailure`` when the store does not answer.
     public func status(_ id: JobID) throws -> JobRecord? {
-        guard var record = try using(.store, { try store.record(id) }) else { return nil }
+        // A store that restarted without persistence has lost the records of running jobs until their
+        // coordinators write them again (within about a second of the store answering): meanwhile, the
+        // coordinator that runs a job answers from the job's own state rather than "no such job".
+        guard var record = try using(.store, { try store.record(id) }) ?? local.record(id) else { return nil }
         if !record.status.isFinal && Date.nowMs > record.deadlineMs + 5_000 && !local.isRunning(id) {
             record.status = .failed
             record.error = "the job passed its deadline without finishing (its coordinator stopped)"

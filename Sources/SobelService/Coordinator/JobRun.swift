@@ -28,10 +28,15 @@ final class JobRun: @unchecked Sendable {
     private var assembly: Assembly
     private let logger: Logger
 
-    /// The longest single wait for a tile before checking that the publisher and the store are still well.
-    static let storeCheckInterval = Duration.seconds(5)
+    /// The longest single wait for a tile before checking that the publisher and the store are still well: it
+    /// bounds how long a job's record stays missing after Redis restarts without persistence (a pooled connection
+    /// re-made for the wait does not report the restart), at the cost of one idle round trip a second per job.
+    static let storeCheckInterval = Duration.seconds(1)
 
     /// Plans nothing and publishes nothing yet: ``run()`` does.
+    /// The job's record as this run last wrote it (status, tiles, timings so far).
+    var currentRecord: JobRecord { record.withLock { $0 } }
+
     init(coordinator: Coordinator, record: JobRecord, plan: TilePlan, options: JobOptions, acceptedAt: ContinuousClock.Instant) throws {
         (self.coordinator, self.plan, self.options, self.acceptedAt) = (coordinator, plan, options, acceptedAt)
         (id, deadlineMs) = (record.id, record.deadlineMs)

@@ -1,28 +1,32 @@
 import Foundation
 import SobelConnections
 
-/// The jobs this coordinator runs, so that callers can wait for one without polling.
+/// The jobs this coordinator runs, so that callers can wait for one without polling, and so that a job's
+/// status never depends on the store alone while its coordinator still holds it.
 final class LocalJobs: @unchecked Sendable {
     private let condition = NSCondition()
-    private var running = Set<JobID>()
+    private var running: [JobID: JobRun] = [:]
 
-    func begin(_ id: JobID) { condition.withLock { _ = running.insert(id) } }
+    func begin(_ run: JobRun) { condition.withLock { running[run.id] = run } }
 
     func end(_ id: JobID) {
         condition.withLock {
-            running.remove(id)
+            running[id] = nil
             condition.broadcast()
         }
     }
 
-    func isRunning(_ id: JobID) -> Bool { condition.withLock { running.contains(id) } }
+    func isRunning(_ id: JobID) -> Bool { condition.withLock { running[id] != nil } }
+
+    /// The record of a job this coordinator runs, as the job itself knows it.
+    func record(_ id: JobID) -> JobRecord? { condition.withLock { running[id] }?.currentRecord }
 
     var count: Int { condition.withLock { running.count } }
 
     func wait(for id: JobID, timeout: Duration) {
         let deadline = Date().addingTimeInterval(timeout.seconds)
         condition.withLock {
-            while running.contains(id) {
+            while running[id] != nil {
                 guard condition.wait(until: deadline) else { return }
             }
         }

@@ -7,6 +7,8 @@ import SobelService
 struct JobsController {
     let coordinator: Coordinator
     let settings: WebSettings
+    /// Shared by every upload of this server.
+    let uploads: UploadBudget
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post(use: create)
@@ -18,7 +20,7 @@ struct JobsController {
     /// `multipart/form-data` with an `image` field and option fields (the page's form without JavaScript).
     /// Answers 202 with the job's URLs, or with `wait=true` the result image itself.
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
-        var fields = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let fields = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         let type = request.headers[.contentType] ?? ""
         let boundary = MultipartForm.boundary(of: type)
         guard boundary != nil || type.lowercased().hasPrefix("image/") || type.lowercased().hasPrefix("application/octet-stream") else {
@@ -45,6 +47,30 @@ struct JobsController {
                 headers: [.retryAfter: "5"]
             )
         }
+        let (id, query) = try await receive(request, fields: fields, boundary: boundary)
+        if query.wait {
+            return try await waitedResult(id)
+        }
+        let created = JobCreatedResponse(id: id.description, statusURL: "/api/v1/jobs/\(id)", resultURL: "/api/v1/jobs/\(id)/result")
+        var response = try json(created, status: .accepted)
+        response.headers[.location] = created.statusURL
+        return response
+    }
+
+    /// Reads the upload within the server's budget for uploads still arriving, and submits it. The body and its
+    /// reservation are given up when this returns, before any wait for the result.
+    private func receive(_ request: Request, fields: [(String, String)], boundary: String?) async throws -> (JobID, JobQuery) {
+        var fields = fields
+        let declared = request.headers[.contentLength].flatMap(Int.init)
+        guard let reservation = uploads.reserve(min(declared ?? settings.maxUploadBytes, settings.maxUploadBytes)) else {
+            throw APIError(
+                .serviceUnavailable,
+                "busy",
+                "the server is receiving as many uploads as it holds at once (\(settings.maxPendingUploadBytes >> 20) MiB); try again shortly",
+                headers: [.retryAfter: "5"]
+            )
+        }
+        defer { reservation.release() }
         let body = try await request.body.collect(upTo: settings.maxUploadBytes)  // refused while streaming when too large
         let upload: [UInt8]
         if let boundary {
@@ -60,13 +86,7 @@ struct JobsController {
         let query = try JobQuery(fields)
         let options = query.options
         let id = try await blocking { [coordinator] in try coordinator.submit(encoded: upload, options: options) }
-        if query.wait {
-            return try await waitedResult(id)
-        }
-        let created = JobCreatedResponse(id: id.description, statusURL: "/api/v1/jobs/\(id)", resultURL: "/api/v1/jobs/\(id)/result")
-        var response = try json(created, status: .accepted)
-        response.headers[.location] = created.statusURL
-        return response
+        return (id, query)
     }
 
     /// `GET /api/v1/jobs/{id}`: the job's status, tiles and timings, from any replica.

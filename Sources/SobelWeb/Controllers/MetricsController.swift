@@ -12,6 +12,13 @@ struct MetricsController {
         router.get("metrics", use: metrics)
     }
 
+    /// The scrape-time refresh of a coordinator's gauges (queue depth, live workers), off the event loop.
+    /// - Parameter coordinator: The coordinator.
+    /// - Returns: The closure for ``refresh``.
+    static func refreshingGauges(of coordinator: Coordinator) -> @Sendable () async -> Void {
+        { _ = try? await blocking { coordinator.refreshGauges() } }
+    }
+
     /// Every metric, after refreshing the scrape-time gauges.
     @Sendable func metrics(request: Request, context: AppRequestContext) async throws -> Response {
         await refresh?()

@@ -19,7 +19,8 @@ extension Sobel {
             abstract: "Run the coordinator and its HTTP API (embedded unless RabbitMQ and Redis are configured).",
             discussion: """
                 With no SOBEL_AMQP_URL / SOBEL_REDIS_URL it runs embedded: an in-memory queue and store
-                with in-process workers, nothing else to install. GET /metrics serves Prometheus metrics. With both, jobs go through RabbitMQ
+                with in-process workers, nothing else to install. GET /metrics serves Prometheus metrics (on --metrics-port, if set,
+                instead of the main port). With both, jobs go through RabbitMQ
                 to `sobel work` processes and their state lives in Redis, so several coordinators can
                 serve the same jobs. SIGTERM or Ctrl-C stops accepting work, lets running jobs finish
                 (up to the job deadline), then exits.
@@ -46,6 +47,9 @@ extension Sobel {
         @Option(name: .customLong(Setting.maxUploadMB.flag), help: Setting.maxUploadMB.help(valueName: "MiB"))
         var maxUploadMB: Int?
 
+        @Option(name: .customLong(Setting.maxPendingUploadMB.flag), help: Setting.maxPendingUploadMB.help(valueName: "MiB"))
+        var maxPendingUploadMB: Int?
+
         @Option(name: .customLong(Setting.maxMegapixels.flag), help: Setting.maxMegapixels.help(valueName: "MP"))
         var maxMegapixels: Int?
 
@@ -61,6 +65,8 @@ extension Sobel {
         @Option(name: .customLong(Setting.idleTimeoutSeconds.flag), help: Setting.idleTimeoutSeconds.help(valueName: "s"))
         var idleTimeoutSeconds: Int?
 
+        @OptionGroup var metricsListener: MetricsListenerOptions
+
         func settings() throws -> (WebSettings, ServiceSettings) {
             let megapixels = try Setting.maxMegapixels.integer(maxMegapixels)!
             let uploadMB = try Setting.maxUploadMB.integer(maxUploadMB)!
@@ -69,6 +75,7 @@ extension Sobel {
                 host: Setting.host.text(host)!,
                 port: try Setting.port.integer(port)!,
                 maxUploadBytes: uploadMB << 20,
+                maxPendingUploadBytes: try Setting.maxPendingUploadMB.integer(maxPendingUploadMB)! << 20,
                 maxQueueDepth: try Setting.maxQueue.integer(maxQueue)!,
                 apiToken: Setting.apiToken.text(apiToken),
                 idleTimeout: .seconds(try Setting.idleTimeoutSeconds.integer(idleTimeoutSeconds)!)
@@ -83,9 +90,12 @@ extension Sobel {
         func validate() throws {
             let (web, service) = try settings()
             guard (1...65535).contains(web.port) else { throw ValidationError("--port must be from 1 to 65535") }
-            guard web.maxUploadBytes > 0, service.decodeLimits.maxPixels > 0, service.deadline > .zero, web.maxQueueDepth > 0, web.idleTimeout > .zero
+            guard web.maxUploadBytes > 0, web.maxPendingUploadBytes >= web.maxUploadBytes, service.decodeLimits.maxPixels > 0,
+                service.deadline > .zero, web.maxQueueDepth > 0, web.idleTimeout > .zero
             else {
-                throw ValidationError("the limits (--max-upload-mb, --max-megapixels, --deadline, --max-queue, --idle-timeout) must be positive")
+                throw ValidationError(
+                    "the limits (--max-upload-mb, --max-megapixels, --deadline, --max-queue, --idle-timeout) must be positive, and --max-pending-upload-mb at least --max-upload-mb"
+                )
             }
             if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
             if try broker.retention() <= service.deadline {
@@ -120,8 +130,21 @@ extension Sobel {
             logger.info(
                 "listening on http://\(web.host):\(web.port), uploads up to \(web.maxUploadBytes >> 20) MiB, deadline \(Int(service.deadline.seconds)) s\(web.apiToken == nil ? "" : ", API token required")"
             )
-            let app = buildApplication(coordinator: coordinator, isEmbedded: embedded != nil, settings: web, metrics: registry, logger: logger)
+            // /metrics on the main port, or on a listener of its own so that the public port does not show it.
+            let listener = try metricsListener.port().map { port in
+                logger.info("metrics on http://\(metricsListener.host):\(port)/metrics, health on /healthz (not on the main port)")
+                let app = buildMetricsListener(coordinator: coordinator, registry: registry, host: metricsListener.host, port: port)
+                return Task { try await app.runService(gracefulShutdownSignals: []) }
+            }
+            let app = buildApplication(
+                coordinator: coordinator,
+                isEmbedded: embedded != nil,
+                settings: web,
+                metrics: listener == nil ? registry : nil,
+                logger: logger
+            )
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            listener?.cancel()
             // The server has stopped taking requests; let running jobs finish, up to their deadline.
             let grace = ContinuousClock.now + service.deadline
             while coordinator.runningJobs > 0 && ContinuousClock.now < grace { try await Task.sleep(for: .milliseconds(100)) }

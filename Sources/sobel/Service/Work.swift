@@ -39,20 +39,9 @@ extension Sobel {
         @Option(help: ArgumentHelp("The worker's id in heartbeats and logs (default: host name and a random suffix).", valueName: "id"))
         var id: String?
 
-        @Option(name: .customLong(Setting.metricsPort.flag), help: Setting.metricsPort.help(valueName: "port"))
-        var metricsPort: Int?
-
-        @Option(name: .customLong(Setting.metricsHost.flag), help: Setting.metricsHost.help(valueName: "host"))
-        var metricsHost: String?
-
-        /// The metrics listener's port, or `nil` for none.
-        func resolvedMetricsPort() throws -> Int? {
-            let port = try (Setting.metricsPort.integer(metricsPort) ?? 0)
-            return port == 0 ? nil : port
-        }
+        @OptionGroup var metricsListener: MetricsListenerOptions
 
         func validate() throws {
-            if let port = try resolvedMetricsPort(), !(1...65535).contains(port) { throw ValidationError("--metrics-port must be from 1 to 65535") }
             if try (Setting.concurrency.integer(concurrency) ?? 1) < 1 { throw ValidationError("--concurrency must be at least 1") }
             if try Setting.prefetch.integer(prefetch)! < 1 { throw ValidationError("--prefetch must be at least 1") }
             if broker.isEmbedded {
@@ -82,8 +71,8 @@ extension Sobel {
             logger.info(
                 "sobel work \(settings.id): queue \(queue.name) on \(queue.url), store \(store.url) prefix \(store.prefix), concurrency \(settings.concurrency), prefetch \(settings.prefetch)"
             )
-            let listener = try resolvedMetricsPort().map { port in
-                let host = Setting.metricsHost.text(metricsHost)!
+            let listener = try metricsListener.port().map { port in
+                let host = metricsListener.host
                 logger.info("metrics on http://\(host):\(port)/metrics, health on /healthz")
                 let app = buildWorkerListener(worker: worker, registry: registry, host: host, port: port)
                 return Task { try await app.runService(gracefulShutdownSignals: []) }

@@ -13,6 +13,7 @@ enum Setting: String, CaseIterable, Sendable {
     case host = "SOBEL_HOST"
     case port = "SOBEL_PORT"
     case maxUploadMB = "SOBEL_MAX_UPLOAD_MB"
+    case maxPendingUploadMB = "SOBEL_MAX_PENDING_UPLOAD_MB"
     case maxMegapixels = "SOBEL_MAX_MEGAPIXELS"
     case deadlineSeconds = "SOBEL_DEADLINE_SECONDS"
     case maxQueue = "SOBEL_MAX_QUEUE"
@@ -39,6 +40,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .host: "host"
         case .port: "port"
         case .maxUploadMB: "max-upload-mb"
+        case .maxPendingUploadMB: "max-pending-upload-mb"
         case .maxMegapixels: "max-megapixels"
         case .deadlineSeconds: "deadline"
         case .maxQueue: "max-queue"
@@ -57,8 +59,9 @@ enum Setting: String, CaseIterable, Sendable {
     var commands: [String] {
         switch self {
         case .amqpURL, .redisURL, .queue, .keyPrefix, .retentionSeconds, .logFormat, .logLevel: ["serve", "work"]
-        case .host, .port, .maxUploadMB, .maxMegapixels, .deadlineSeconds, .maxQueue, .apiToken, .idleTimeoutSeconds: ["serve"]
-        case .concurrency, .prefetch, .metricsPort, .metricsHost: ["work"]
+        case .host, .port, .maxUploadMB, .maxPendingUploadMB, .maxMegapixels, .deadlineSeconds, .maxQueue, .apiToken, .idleTimeoutSeconds: ["serve"]
+        case .metricsPort, .metricsHost: ["serve", "work"]
+        case .concurrency, .prefetch: ["work"]
         }
     }
 
@@ -72,6 +75,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .host, .metricsHost: "127.0.0.1"
         case .port: "8080"
         case .maxUploadMB: "64"
+        case .maxPendingUploadMB: "1024"
         case .maxMegapixels: "100"
         case .deadlineSeconds: "120"
         case .maxQueue: "10000"
@@ -94,6 +98,8 @@ enum Setting: String, CaseIterable, Sendable {
         case .host: "The address to listen on"
         case .port: "The port to listen on"
         case .maxUploadMB: "The largest upload, in MiB"
+        case .maxPendingUploadMB:
+            "The most MiB that uploads still arriving may hold together (each counts its declared size, or the largest upload); beyond it, uploads get 503"
         case .maxMegapixels: "The largest image, in megapixels"
         case .deadlineSeconds: "Seconds a job may take"
         case .maxQueue: "Queued chunks beyond which uploads get 503"
@@ -102,7 +108,7 @@ enum Setting: String, CaseIterable, Sendable {
             "Require 'Authorization: Bearer TOKEN' on /api/, and a sign-in with it on the page (prefer the variable: command lines are visible to other users)"
         case .concurrency: "Chunks a worker renders at once"
         case .prefetch: "Unacknowledged chunks each consumer holds"
-        case .metricsPort: "Serve GET /metrics and GET /healthz on this port"
+        case .metricsPort: "Serve GET /metrics and GET /healthz on this port of their own (serve: instead of on the main port, which may be public)"
         case .metricsHost: "The address of the metrics listener"
         case .logFormat: "text, or json for one JSON object per line"
         case .logLevel: "trace, debug, info, notice, warning, error or critical"
