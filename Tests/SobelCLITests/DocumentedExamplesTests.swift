@@ -165,7 +165,9 @@ import Testing
                 // A worker runs until it is stopped: stop it with SIGTERM, as Kubernetes does.
                 .replacingOccurrences(of: "sobel work", with: "timeout --preserve-status -s TERM 4 sobel work")
         }.joined(separator: "\n")
-        let (status, output) = try Self.shell(script, in: folder)
+        // A queue and key prefix of its own, so that the example's worker takes no other test's chunks.
+        let namespace = "sobel-example-\(UUID().uuidString)"
+        let (status, output) = try Self.shell("export SOBEL_QUEUE=\(namespace) SOBEL_KEY_PREFIX=\(namespace)\n" + script, in: folder)
         #expect(status == 0, "the worker stopped cleanly on SIGTERM: \(output)")
         #expect(output.contains("concurrency 4"), "its startup line shows the example's option: \(output)")
     }
