@@ -42,6 +42,8 @@ let package = Package(
         // The hot row loops in C, compiled for x86-64, x86-64-v3 and x86-64-v4 and picked at run time (no system
         // libraries, no flags: the level's target is set per function in the source).
         .target(name: "CSobelKernels"),
+        // glibc's allocator settings for the long-running commands (M_ARENA_MAX, malloc_trim); nothing elsewhere.
+        .target(name: "CSobelAllocator"),
         // Images, kernels, pipelines and tiling: the standard library, Foundation, Dispatch and CSobelKernels only.
         .target(name: "SobelCore", dependencies: ["CSobelKernels"], swiftSettings: swiftSettings),
 
@@ -94,6 +96,7 @@ let package = Package(
         .executableTarget(
             name: "sobel",
             dependencies: [
+                "CSobelAllocator",
                 "SobelCore", "SobelCodecs", "SobelService", "SobelServiceRedis", "SobelServiceAMQP", "SobelWeb",
                 "SobelAMQP", "SobelRedis", "SobelConnections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

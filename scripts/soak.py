@@ -8,7 +8,10 @@
 Goals (issue 15): RSS grows < 10% from pass 2 to pass 3; idle RSS after the burst <= 2x idle RSS before it.
 Prints one line per measurement and a JSON summary; exit status 1 when a goal is missed.
 
-Usage: scripts/soak.py [SOBEL_BINARY]   (default .build/release/sobel; build it with swift build -c release)"""
+Usage: scripts/soak.sh                 (builds the release binary, runs this distributed with private RabbitMQ and
+                                       Redis, then embedded; about 3 minutes)
+       scripts/soak.py [SOBEL_BINARY]  (one mode: embedded, or distributed when SOBEL_AMQP_URL and SOBEL_REDIS_URL
+                                       are set; default binary .build/release/sobel)"""
 import concurrent.futures
 import io
 import json
@@ -102,9 +105,15 @@ def main():
     bases = seeds()
     hostile = [mutate(rng.choice(bases), rng) for _ in range(1000)]
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("SOBEL_")}
+    # With SOBEL_AMQP_URL and SOBEL_REDIS_URL (scripts/soak.sh starts private servers) the coordinator runs
+    # distributed, with two sobel work processes, and the RSS measured is the coordinator's alone.
+    distributed = bool(os.environ.get("SOBEL_AMQP_URL") and os.environ.get("SOBEL_REDIS_URL"))
+    keep = ("SOBEL_AMQP_URL", "SOBEL_REDIS_URL") if distributed else ()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SOBEL_") or k in keep}
     server = subprocess.Popen([binary, "serve", "--port", str(port), "--workers", "2"], env=environment,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = [subprocess.Popen([binary, "work", "--concurrency", "1"], env=environment, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) for _ in range(2 if distributed else 0)]
     try:
         for _ in range(100):
             try:
@@ -112,7 +121,8 @@ def main():
                 break
             except Exception:
                 time.sleep(0.1)
-        summary = {"binary": binary, "idle_start_mb": settle(server.pid, 1)}
+        summary = {"binary": binary, "mode": "distributed" if distributed else "embedded", "idle_start_mb": settle(server.pid, 1)}
+        print(f"mode: {summary['mode']}", flush=True)
         print(f"idle at start: {summary['idle_start_mb']:.0f} MB", flush=True)
         passes = []
         for number in range(1, 4):
@@ -137,8 +147,9 @@ def main():
                        burst_ratio=after / before)
         print(f"burst of 50: statuses {summary['burst_statuses']}, idle RSS {before:.0f} MB before, {after:.0f} MB after ({after / before:.2f}x)")
     finally:
-        server.kill()
-        server.wait()
+        for process in [server] + workers:
+            process.kill()
+            process.wait()
     goals = {"growth < 10% from pass 2 to pass 3": summary["growth_pass2_to_pass3"] < 0.10,
              "idle after burst <= 2x before": summary["burst_ratio"] <= 2.0,
              "no server errors": all(summary[f"pass{n}_server_errors"] == 0 for n in (1, 2, 3))}

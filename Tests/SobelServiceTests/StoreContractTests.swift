@@ -125,3 +125,51 @@ import Testing
         #expect(try store.statistics().tilesLastMinute - before.tilesLastMinute >= 3)
     }
 }
+
+/// The embedded store's bound on results held in memory, and what a client sees of a dropped result.
+@Suite struct InMemoryResultBoundTests {
+    @Test func theOldestResultsGoFirstBeyondTheBound() throws {
+        let store = InMemoryTileStore(maxResultBytes: 1000)
+        let jobs = (0..<4).map { _ in JobID() }
+        for job in jobs { try store.saveResult([UInt8](repeating: 7, count: 400), job: job) }
+        #expect(try store.result(jobs[0]) == nil && store.result(jobs[1]) == nil, "the two oldest were dropped")
+        #expect(try store.result(jobs[2])?.count == 400 && store.result(jobs[3])?.count == 400, "the newest 800 bytes stay")
+    }
+
+    @Test func aDoneJobWhoseResultWasDroppedIsGoneNotUnknown() throws {
+        let store = InMemoryTileStore(maxResultBytes: 1000)
+        let coordinator = Coordinator(queue: InMemoryJobQueue(), store: store)
+        let (dropped, kept) = (JobID(), JobID())
+        for id in [dropped, kept] {
+            let now = Date.nowMs
+            try store.saveRecord(
+                JobRecord(
+                    id: id,
+                    status: .done,
+                    tilesDone: 1,
+                    tilesTotal: 1,
+                    width: 1,
+                    height: 1,
+                    pipeline: "gray",
+                    outputFormat: "png",
+                    createdMs: now,
+                    deadlineMs: now + 60_000
+                )
+            )
+            try store.saveResult([UInt8](repeating: 1, count: 800), job: id)
+        }
+        guard case .gone(let record) = try coordinator.result(dropped) else {
+            Issue.record("a dropped result is gone (410)")
+            return
+        }
+        #expect(record.status == .done)
+        guard case .done = try coordinator.result(kept) else {
+            Issue.record("the newest result is kept")
+            return
+        }
+        guard case .unknown = try coordinator.result(JobID()) else {
+            Issue.record("a job never seen is unknown (404)")
+            return
+        }
+    }
+}

@@ -158,7 +158,7 @@ public final class Coordinator: Sendable {
         case .queued, .running: return .pending(record)
         case .failed: return .failed(record)
         case .done:
-            guard let bytes = try using(.store, { try store.result(id) }) else { return .unknown }
+            guard let bytes = try using(.store, { try store.result(id) }) else { return .gone(record) }
             let format = ImageFormat(rawValue: record.outputFormat) ?? .png
             return .done(bytes: bytes, mediaType: format.mediaType)
         }

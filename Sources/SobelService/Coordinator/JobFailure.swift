@@ -17,6 +17,9 @@ public enum JobResult: Sendable {
     case pending(JobRecord)
     /// The job failed; the record says why.
     case failed(JobRecord)
+    /// The job finished, but its result is no longer kept (past the retention, or dropped by the embedded store's
+    /// bound on results held in memory).
+    case gone(JobRecord)
     /// No such job (or it expired).
     case unknown
 }

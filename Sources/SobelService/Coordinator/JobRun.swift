@@ -61,14 +61,13 @@ final class JobRun: @unchecked Sendable {
     private var metrics: ServiceMetrics { coordinator.metrics }
     private var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
 
-    /// Runs the job to its end and records the outcome; never throws. Call on the job's own thread.
+    /// Runs the job to its end, records the outcome and deletes its tiles; never throws. Call on the job's own thread.
     func run() {
         do {
             let resultBytes = try produceResult()
             transition(to: .done)
             logger.info("job done", metadata: ["tiles": "\(plan.count)", "ms": "\(Int(record.withLock { $0.timings.total }))"])
             try? store.countJob(.done)
-            try? store.deleteTiles(job: id, count: plan.count)
             metrics.jobDone(resultBytes: resultBytes)
             metrics.record(.total, ContinuousClock.now - acceptedAt)
         } catch let failure as InputFailure {
@@ -81,6 +80,9 @@ final class JobRun: @unchecked Sendable {
             try? store.countJob(.failed)
             metrics.jobFailed(reason)
         }
+        // Done or failed, the tiles are no longer needed: a failed job's tiles would otherwise stay until the
+        // retention ends (measured: they made most of the embedded server's growth under hostile uploads).
+        try? store.deleteTiles(job: id, count: plan.count)
     }
 
     /// Moves the record to `status` and saves it; a final status is never left. The final record is saved

@@ -47,8 +47,9 @@ public final class InMemoryJobQueue: JobQueue, @unchecked Sendable {
         condition.withLock { deadLetters }
     }
 
+    /// Drops the taken slots once they are half of the array, so that removing them stays amortised O(1).
     private func compact() {
-        if readyStart > 1024 && readyStart * 2 > ready.count {
+        if readyStart > 64 && readyStart * 2 > ready.count {
             ready.removeFirst(readyStart)
             readyStart = 0
         }
@@ -61,7 +62,10 @@ public final class InMemoryJobQueue: JobQueue, @unchecked Sendable {
                 guard condition.wait(until: deadline) else { return nil }
             }
             let message = ready[readyStart]
+            // The slot keeps no body: a taken chunk's bytes live only as long as its delivery.
+            ready[readyStart].body = []
             readyStart += 1
+            compact()
             let tag = nextTag
             nextTag += 1
             unsettled[tag] = (consumer, message)

@@ -6,6 +6,11 @@ import SobelConnections
 public final class InMemoryTileStore: TileStore, @unchecked Sendable {
     /// How long a job's data is kept.
     public let timeToLive: Duration
+    /// The most bytes of results kept at once: beyond it the oldest results are dropped before their time to
+    /// live, so that a long run of jobs does not fill the process's memory.
+    public let maxResultBytes: Int
+    /// Jobs holding a result, oldest first.
+    private var resultOrder: [JobID] = []
     private let condition = NSCondition()
     private var jobs: [JobID: JobData] = [:]
     private var beats: [String: WorkerHeartbeat] = [:]
@@ -23,9 +28,11 @@ public final class InMemoryTileStore: TileStore, @unchecked Sendable {
     }
 
     /// Creates an empty store.
-    /// - Parameter timeToLive: How long a job's data is kept after its last change.
-    public init(timeToLive: Duration = .seconds(3600)) {
-        self.timeToLive = timeToLive
+    /// - Parameters:
+    ///   - timeToLive: How long a job's data is kept after its last change.
+    ///   - maxResultBytes: The most bytes of results kept at once, 256 MiB by default.
+    public init(timeToLive: Duration = .seconds(3600), maxResultBytes: Int = 256 << 20) {
+        (self.timeToLive, self.maxResultBytes) = (timeToLive, maxResultBytes)
     }
 
     /// Runs `body` on the job's live data (created if needed), refreshing its expiry.
@@ -111,6 +118,16 @@ public final class InMemoryTileStore: TileStore, @unchecked Sendable {
 
     public func saveResult(_ bytes: [UInt8], job: JobID) throws {
         update(job) { $0.result = bytes }
+        condition.withLock {
+            resultOrder.removeAll { jobs[$0]?.result == nil || $0 == job }
+            resultOrder.append(job)
+            var held = resultOrder.reduce(0) { $0 + (jobs[$1]?.result?.count ?? 0) }
+            while held > maxResultBytes, resultOrder.count > 1 {
+                let oldest = resultOrder.removeFirst()
+                held -= jobs[oldest]?.result?.count ?? 0
+                jobs[oldest]?.result = nil
+            }
+        }
     }
 
     public func result(_ job: JobID) throws -> [UInt8]? {

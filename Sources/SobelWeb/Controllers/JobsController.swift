@@ -121,6 +121,12 @@ struct JobsController {
             throw APIError(.conflict, "not_ready", "the job is \(record.status.rawValue): \(record.tilesDone) of \(record.tilesTotal) tiles done")
         case .failed(let record):
             throw APIError(.unprocessableContent, "job_failed", record.error ?? "the job failed")
+        case .gone:
+            throw APIError(
+                .gone,
+                "result_gone",
+                "the job is done but its result is no longer kept: results are kept for the retention period (SOBEL_RETENTION_SECONDS), and the embedded mode keeps the newest 256 MiB of them"
+            )
         case .unknown:
             throw unknownJob
         }

@@ -104,6 +104,7 @@ extension Sobel {
         }
 
         func run() async throws {
+            MemoryTuning.apply()
             try logging.bootstrap()
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory.sobel(registry: registry))
