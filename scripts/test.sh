@@ -30,6 +30,10 @@ if ! scripts/docs.sh > .build/docs.log 2>&1; then
 fi
 echo "== building (debug) and running the tests"
 swift build --build-tests
+# Built here, before the tests run in parallel (a 2-minute compile beside them starved the in-process server
+# tests); ConsumerPackageTests checks the build's log and the program.
+echo "== Examples/CoreOnly: a package that uses only SobelCore, built with pkg-config pointed nowhere"
+Tests/consumer-build.sh > .build/examples-CoreOnly.log 2>&1 || { tail -30 .build/examples-CoreOnly.log; exit 1; }
 set +e
 # "started" lines are dropped for readability; results, issues and the closing line stay.
 swift test --skip-build 2>&1 | tee .build/test-output.log | grep -vE '^(◇|↳) |Executed 0 tests|^Test Suite .*(started|passed)'

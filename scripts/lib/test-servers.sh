@@ -11,6 +11,7 @@
 set -euo pipefail
 command=$1 kind=$2 dir=$3
 rabbit_bin=/usr/lib/rabbitmq/bin
+bind=${SOBEL_SERVER_BIND:-127.0.0.1}  # the address to listen on (scripts/chaos.sh runs each server in a network namespace)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 secret() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
@@ -34,20 +35,20 @@ start_redis() {
         printf 'port=%s\npassword=%s\n' "$(free_port)" "$(secret)" > "$dir/settings"
     fi
     source "$dir/settings"
-    setsid redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no --daemonize no \
+    setsid redis-server --port "$port" --bind "$bind" --dir "$dir" --save "" --appendonly no --daemonize no \
         --requirepass "$password" --logfile "$dir/redis.log" < /dev/null > /dev/null 2>&1 &
     echo $! > "$dir/pid"
     for _ in $(seq 100); do
-        [ "$(redis-cli -p "$port" -a "$password" --no-auth-warning ping 2>/dev/null)" = PONG ] && break
+        [ "$(redis-cli -h "$bind" -p "$port" -a "$password" --no-auth-warning ping 2>/dev/null)" = PONG ] && break
         sleep 0.1
     done
-    [ "$(redis-cli -p "$port" -a "$password" --no-auth-warning ping 2>/dev/null)" = PONG ] || { echo "redis-server did not start; see $dir/redis.log" >&2; exit 1; }
-    echo "redis://:$password@127.0.0.1:$port/0"
+    [ "$(redis-cli -h "$bind" -p "$port" -a "$password" --no-auth-warning ping 2>/dev/null)" = PONG ] || { echo "redis-server did not start; see $dir/redis.log" >&2; exit 1; }
+    echo "redis://:$password@$bind:$port/0"
 }
 
 stop_redis() {
     source "$dir/settings"
-    redis-cli -p "$port" -a "$password" --no-auth-warning shutdown nosave > /dev/null 2>&1 || true
+    redis-cli -h "$bind" -p "$port" -a "$password" --no-auth-warning shutdown nosave > /dev/null 2>&1 || true
     wait_gone "$(cat "$dir/pid")" 5
 }
 
@@ -66,7 +67,7 @@ start_rabbitmq() {
     fi
     source "$dir/settings"
     setsid env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$dir" LANG=C.UTF-8 ERL_EPMD_PORT="$epmd_port" \
-        RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" RABBITMQ_DIST_PORT="$dist_port" \
+        RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS="$bind" RABBITMQ_NODE_PORT="$port" RABBITMQ_DIST_PORT="$dist_port" \
         RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
         RABBITMQ_DEFAULT_USER="$user" RABBITMQ_DEFAULT_PASS="$password" \
         setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups "$rabbit_bin/rabbitmq-server" < /dev/null > "$dir/server.log" 2>&1 &
@@ -79,7 +80,7 @@ start_rabbitmq() {
         fi
         sleep 0.25
     done
-    echo "amqp://$user:$password@127.0.0.1:$port/%2F"
+    echo "amqp://$user:$password@$bind:$port/%2F"
 }
 
 stop_rabbitmq() {
