@@ -52,6 +52,14 @@ stop_redis() {
     wait_gone "$(cat "$dir/pid")" 5
 }
 
+rabbitmq_ready() {
+    if [ "$bind" = 127.0.0.1 ]; then
+        rabbit rabbitmq-diagnostics check_port_connectivity > /dev/null 2>&1
+    else  # check_port_connectivity does not reach a listener on another interface inside a network namespace
+        rabbit rabbitmq-diagnostics check_running > /dev/null 2>&1 && (echo > "/dev/tcp/$bind/$port") 2> /dev/null
+    fi
+}
+
 start_rabbitmq() {
     if [ ! -f "$dir/settings" ]; then
         # The broker's user must be able to enter the folder: not mktemp's 0700.
@@ -73,7 +81,7 @@ start_rabbitmq() {
         setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups "$rabbit_bin/rabbitmq-server" < /dev/null > "$dir/server.log" 2>&1 &
     echo $! > "$dir/pid"
     local deadline=$((SECONDS + 60))
-    until rabbit rabbitmq-diagnostics check_port_connectivity > /dev/null 2>&1; do
+    until rabbitmq_ready; do
         if [ $SECONDS -ge $deadline ] || ! alive "$(cat "$dir/pid")"; then
             echo "rabbitmq-server did not start; see $dir/server.log and $dir/log" >&2
             exit 1
