@@ -81,24 +81,15 @@ import Testing
         return try Tool.run(["HOME=\(folder.path)", "PATH=\(path)", "bash", "-c", "cd \"$HOME\" && " + command])
     }
 
-    /// The files a folder holds, at any depth.
-    static func files(under folder: URL) -> [String] {
-        (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).filter { path in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
-                && !isDirectory.boolValue
-        }
-    }
-
     @Test(arguments: filterExamples.map { "\($0.0.file):\($0.0.line): \($0.1)" })
     func aFilterExampleRunsAsWritten(_ example: String) throws {
         let command = String(example.split(separator: ":", maxSplits: 2)[2].dropFirst())
         let folder = try Self.sandbox()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let before = Set(Self.files(under: folder))
+        let before = Set(BatchFilterTests.files(under: folder))
         let (status, output) = try Self.shell(command, in: folder)
         #expect(status == 0, "\(example) → exit \(status): \(output)")
-        let made = Set(Self.files(under: folder)).subtracting(before)
+        let made = Set(BatchFilterTests.files(under: folder)).subtracting(before)
         #expect(!made.isEmpty, "\(example) wrote nothing")
         for path in made {
             let bytes = try [UInt8](Data(contentsOf: folder.appendingPathComponent(path)))
