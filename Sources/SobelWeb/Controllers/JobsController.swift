@@ -31,7 +31,8 @@ struct JobsController {
             )
         }
         _ = try JobQuery(fields)  // bad query options are refused before the upload is read
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > settings.maxUploadBytes {
+        let declared = request.headers[.contentLength].flatMap(Int.init)
+        if let declared, declared > settings.maxUploadBytes {
             throw APIError(
                 .contentTooLarge,
                 "too_large",
@@ -47,7 +48,7 @@ struct JobsController {
                 headers: [.retryAfter: "5"]
             )
         }
-        let (id, query) = try await receive(request, fields: fields, boundary: boundary)
+        let (id, query) = try await receive(request, declared: declared, fields: fields, boundary: boundary)
         if query.wait {
             return try await waitedResult(id)
         }
@@ -59,9 +60,8 @@ struct JobsController {
 
     /// Reads the upload within the server's budget for uploads still arriving, and submits it. The body and its
     /// reservation are given up when this returns, before any wait for the result.
-    private func receive(_ request: Request, fields: [(String, String)], boundary: String?) async throws -> (JobID, JobQuery) {
+    private func receive(_ request: Request, declared: Int?, fields: [(String, String)], boundary: String?) async throws -> (JobID, JobQuery) {
         var fields = fields
-        let declared = request.headers[.contentLength].flatMap(Int.init)
         guard let reservation = uploads.reserve(min(declared ?? settings.maxUploadBytes, settings.maxUploadBytes)) else {
             throw APIError(
                 .serviceUnavailable,

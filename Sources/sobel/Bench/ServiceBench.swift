@@ -38,6 +38,13 @@ struct ServiceBench {
         var workers: Int? = nil
         var jobs: Int? = nil
 
+        /// A row for `input` whose runs took `latencyMs` (median), each run filtering `jobs` copies of it.
+        init(_ input: Input, mode: String, runs: Int, latencyMs: Double, jobs: Int = 1, stagesMs: [String: Double] = [:]) {
+            (name, self.mode, width, height, self.runs) = (input.name, mode, input.width, input.height, runs)
+            (self.latencyMs, self.stagesMs) = (latencyMs, stagesMs)
+            mps = Double(input.width * input.height * jobs) / latencyMs / 1000
+        }
+
         enum CodingKeys: String, CodingKey {
             case name, mode, width, height, runs
             case latencyMs = "latency_ms"
@@ -125,20 +132,15 @@ struct ServiceBench {
             if let failure = failures.withLock({ $0.first }) { throw CommandFailure(message: failure) }
             if run > 0 { walls.append((ContinuousClock.now - start).milliseconds) }  // run 0 warms up
         }
-        let wall = Self.median(walls)
-        return Row(
-            name: input.name,
+        var row = Row(
+            input,
             mode: "throughput, \(workers) worker process\(workers == 1 ? "" : "es")",
-            width: input.width,
-            height: input.height,
             runs: runs,
-            latencyMs: wall,
-            mps: Double(input.width * input.height * Self.burstJobs) / wall / 1000,
-            ratioToFilter: nil,
-            stagesMs: [:],
-            workers: workers,
+            latencyMs: Self.median(walls),
             jobs: Self.burstJobs
         )
+        (row.workers, row.jobs) = (workers, Self.burstJobs)
+        return row
     }
 
     private static func stop(_ workers: [Process]) {
@@ -171,18 +173,7 @@ struct ServiceBench {
             _ = try ImageCodec.encode(edges, options: .png(.default), threads: ProcessInfo.processInfo.activeProcessorCount)
             if run > 0 { latencies.append((ContinuousClock.now - start).milliseconds) }  // run 0 warms up
         }
-        let latency = Self.median(latencies)
-        return Row(
-            name: input.name,
-            mode: "sobel filter (in-process)",
-            width: input.width,
-            height: input.height,
-            runs: runs,
-            latencyMs: latency,
-            mps: Double(input.width * input.height) / latency / 1000,
-            ratioToFilter: nil,
-            stagesMs: [:]
-        )
+        return Row(input, mode: "sobel filter (in-process)", runs: runs, latencyMs: Self.median(latencies))
     }
 
     private func measure(_ input: Input, coordinator: Coordinator, mode: String) throws -> Row {
@@ -206,18 +197,7 @@ struct ServiceBench {
                 stages[name, default: []].append(value)
             }
         }
-        let latency = Self.median(latencies)
-        return Row(
-            name: input.name,
-            mode: mode,
-            width: input.width,
-            height: input.height,
-            runs: runs,
-            latencyMs: latency,
-            mps: Double(input.width * input.height) / latency / 1000,
-            ratioToFilter: nil,
-            stagesMs: stages.mapValues(Self.median)
-        )
+        return Row(input, mode: mode, runs: runs, latencyMs: Self.median(latencies), stagesMs: stages.mapValues(Self.median))
     }
 
     static func median(_ values: [Double]) -> Double {
