@@ -50,7 +50,33 @@ def outputs(gray):
         for k in (3, 5):
             out[f"blur{k}/{bname}"] = cv2.GaussianBlur(gray, (k, k), 0, borderType=b)
     out["threshold80"] = cv2.threshold(gray, 80, 255, cv2.THRESH_BINARY)[1]
+    # Global steps: alone, and after every Sobel magnitude with every border.
+    for name, step in GLOBALS.items():
+        out[name] = step(gray)
+        for magnitude in ("l1", "l2", "classic"):
+            for bname in BORDERS:
+                out[f"sobel-{magnitude}/{bname},{name}"] = step(out[f"sobel-{magnitude}/{bname}"])
     return out
+
+
+def otsu(a):
+    """OpenCV's own Otsu (imgproc/src/thresh.cpp, double precision, the first maximum wins). Wheels built
+    with Intel IPP call ippiComputeThreshold_Otsu instead, which can pick the other level when two levels
+    tie exactly; IPP_OTSU_DIFFERS counts the outputs where that happens."""
+    cv2.ipp.setUseIPP(False)
+    result = cv2.threshold(a, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
+    cv2.ipp.setUseIPP(True)
+    if not np.array_equal(result, cv2.threshold(a, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]):
+        IPP_OTSU_DIFFERS.append(a.shape)
+    return result
+
+
+IPP_OTSU_DIFFERS = []
+GLOBALS = {
+    "normalize": lambda a: cv2.normalize(a, None, 0, 255, cv2.NORM_MINMAX),
+    "threshold:otsu": otsu,
+    "equalize": cv2.equalizeHist,
+}
 
 
 def encode(a):
@@ -82,6 +108,14 @@ def main():
                 "rgb": base64.b64encode(rgb.tobytes()).decode(), "outputs": {"gray": encode(gray)}}
         case["outputs"].update({k: encode(v) for k, v in outputs(gray).items()})
         cases.append(case)
+    # A constant image: the global steps' special cases (normalize gives 0, equalize keeps the value).
+    for w, h, value in ((7, 5, 120), (1, 1, 0)):
+        rgb = np.full((h, w, 3), value, dtype=np.uint8)
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        case = {"name": f"constant-{w}x{h}", "width": w, "height": h,
+                "rgb": base64.b64encode(rgb.tobytes()).decode(), "outputs": {"gray": encode(gray)}}
+        case["outputs"].update({k: encode(v) for k, v in outputs(gray).items()})
+        cases.append(case)
     with open(os.path.join(HERE, "golden.json"), "w") as f:
         json.dump({"opencv": cv2.__version__, "cases": cases}, f, indent=0)
     rgb = read_ppm(PHOTO)
@@ -92,6 +126,7 @@ def main():
         json.dump({"opencv": cv2.__version__, "photo": "photos/photo-1001x701.ppm",
                    "width": rgb.shape[1], "height": rgb.shape[0], "digests": digests}, f, indent=1)
     print(f"wrote {len(cases)} small cases and {len(digests)} photo digests with OpenCV {cv2.__version__}")
+    print(f"threshold:otsu outputs where IPP's Otsu picks another level (an exact tie): {len(IPP_OTSU_DIFFERS)}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import Testing
 
     @Test func goldenSetIsFromOpenCV5() {
         #expect(GoldenSet.shared.opencv.hasPrefix("5."))
-        #expect(Self.cases.count >= 14)
+        #expect(Self.cases.count >= 16)
     }
 
     @Test(arguments: cases, KernelLevel.all)
@@ -67,6 +67,26 @@ import Testing
         #expect(ScalarReference.threshold(gray, level: 80) == golden.image("threshold80"))
     }
 
+    /// Normalize, Otsu and equalize, alone and after each Sobel magnitude with each border, and at
+    /// degenerate sizes (1×1, 1×N, N×1, constant images).
+    @Test(arguments: cases, KernelLevel.all)
+    func globalSteps(_ golden: GoldenSet.Case, _ level: KernelLevel) throws {
+        let gray = golden.image("gray")
+        for global in GlobalOperation.allCases {
+            let expected = golden.image(global.rawValue)
+            #expect(ScalarReference.apply(global, to: gray) == expected, "reference \(global) on \(golden.name)")
+            #expect(try Pipeline([.global(global)]).run(on: gray, level: level) == expected, "\(global) on \(golden.name)")
+            for magnitude in Magnitude.allCases {
+                for border in BorderMode.allCases {
+                    let pipeline = Pipeline([.gradient(.sobel, magnitude), .global(global)], border: border)
+                    let expected = golden.image("sobel-\(magnitude.rawValue)/\(border.rawValue),\(global.rawValue)")
+                    #expect(ScalarReference.run(pipeline, on: gray) == expected, "reference \(pipeline) on \(golden.name)")
+                    #expect(try pipeline.run(on: gray, level: level) == expected, "\(pipeline) on \(golden.name)")
+                }
+            }
+        }
+    }
+
     /// The real photo at odd dimensions: every output's digest equals OpenCV's.
     @Test(arguments: KernelLevel.all)
     func photoMatchesOpenCV(_ level: KernelLevel) throws {
@@ -96,5 +116,15 @@ import Testing
             }
         }
         #expect(fnv1a64(try Pipeline([.threshold(80)]).run(on: gray, level: level)) == digests["threshold80"])
+        for global in GlobalOperation.allCases {
+            #expect(fnv1a64(try Pipeline([.gray, .global(global)]).run(on: photo, level: level)) == digests[global.rawValue], "\(global)")
+            for magnitude in Magnitude.allCases {
+                for border in BorderMode.allCases {
+                    let pipeline = Pipeline([.gray, .gradient(.sobel, magnitude), .global(global)], border: border)
+                    let key = "sobel-\(magnitude.rawValue)/\(border.rawValue),\(global.rawValue)"
+                    #expect(fnv1a64(try pipeline.run(on: photo, level: level)) == digests[key], "\(pipeline)")
+                }
+            }
+        }
     }
 }

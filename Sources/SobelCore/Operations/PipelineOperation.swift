@@ -8,14 +8,26 @@ public enum PipelineOperation: Hashable, Sendable {
     case gradient(DerivativeKernel, Magnitude)
     /// 255 where the value is greater than the threshold, else 0 (`cv2.THRESH_BINARY`).
     case threshold(UInt8)
+    /// A step that maps every pixel through a table made from the whole image's histogram:
+    /// it ends a ``PipelineStage``.
+    case global(GlobalOperation)
 
     /// How many pixels beyond its output rectangle this step reads on each side.
     public var radius: Int {
         switch self {
-        case .gray, .threshold: 0
+        case .gray, .threshold, .global: 0
         case .blur(let size): size.radius
         case .gradient: 1
         }
+    }
+
+    /// Whether each output pixel depends on its input pixel alone (``gray``, ``threshold(_:)``,
+    /// and ``global(_:)`` once its table is known), rather than on a neighbourhood.
+    public var isPointwise: Bool { radius == 0 }
+
+    /// Whether a tile can run the step from its own input and halo: every step but ``global(_:)``.
+    public var isLocal: Bool {
+        if case .global = self { false } else { true }
     }
 }
 

@@ -37,6 +37,7 @@ extension Pipeline {
                         streaming: isLast && streamsOutput
                     )
                 case .threshold(let level): ThresholdKernel.apply(level: level, source: current, output: destination, kernels: kernels)
+                case .global: preconditionFailure("global steps run between stages (PipelineStage), never inside a tile")
                 }
             }
             if isLast {

@@ -22,6 +22,9 @@ extension Pipeline: LosslessStringConvertible {
     /// | `sobel:l1`, `sobel:l2`, `sobel:classic` (`sobel` alone is l2) | Sobel magnitude |
     /// | `scharr:l1`, `scharr:l2`, `scharr:classic` (`scharr` alone is l2) | Scharr magnitude |
     /// | `threshold:T`, T in 0...255 | binary threshold |
+    /// | `threshold:otsu` | binary threshold at Otsu's level for the whole image |
+    /// | `normalize` | stretch the whole image's values to 0…255 |
+    /// | `equalize` | histogram equalisation over the whole image |
     /// | `border:reflect101`, `border:replicate`, `border:constant` | the border rule, at most once |
     ///
     /// - Parameter text: For example `gray,blur:5,sobel:l2,threshold:80`.
@@ -55,9 +58,16 @@ extension Pipeline: LosslessStringConvertible {
                 }
                 operations.append(.gradient(DerivativeKernel(rawValue: name)!, magnitude))
             case "threshold":
-                guard let argument else { throw fail("a threshold needs a level, e.g. 'threshold:80'") }
-                guard let level = UInt8(argument) else { throw fail("the threshold level must be a whole number from 0 to 255") }
+                guard let argument else { throw fail("a threshold needs a level, e.g. 'threshold:80', or 'threshold:otsu'") }
+                if argument == "otsu" {
+                    operations.append(.global(.otsuThreshold))
+                    continue
+                }
+                guard let level = UInt8(argument) else { throw fail("the threshold level must be a whole number from 0 to 255, or otsu") }
                 operations.append(.threshold(level))
+            case "normalize", "equalize":
+                try noArgument()
+                operations.append(.global(GlobalOperation(rawValue: name)!))
             case "border":
                 guard border == nil else { throw fail("the border is given twice") }
                 guard let mode = BorderMode(rawValue: argument ?? "") else {
@@ -67,7 +77,7 @@ extension Pipeline: LosslessStringConvertible {
             case "":
                 throw PipelineParseError(token: token, reason: "empty step (two commas in a row, or a comma at an end)")
             default:
-                throw fail("unknown step; expected gray, blur, sobel, scharr, threshold or border")
+                throw fail("unknown step; expected gray, blur, sobel, scharr, threshold, normalize, equalize or border")
             }
         }
         guard !operations.isEmpty else { throw PipelineParseError(token: "", reason: "it has no operation, only a border") }
@@ -87,6 +97,7 @@ extension Pipeline: LosslessStringConvertible {
             case .blur(let size): "blur:\(size.rawValue)"
             case .gradient(let kernel, let magnitude): "\(kernel.rawValue):\(magnitude.rawValue)"
             case .threshold(let level): "threshold:\(level)"
+            case .global(let operation): operation.rawValue
             }
         }
         if border != .reflect101 { steps.append("border:\(border.rawValue)") }

@@ -123,6 +123,25 @@ public enum ScalarReference {
         return out
     }
 
+    /// A global step on the whole image at once: the histogram counted pixel by pixel, then every
+    /// pixel mapped through the step's table.
+    /// - Parameters:
+    ///   - operation: The step.
+    ///   - image: A gray image.
+    /// - Returns: The mapped image.
+    public static func apply(_ operation: GlobalOperation, to image: Image) -> Image {
+        var counts = [Int](repeating: 0, count: 256)
+        for y in 0..<image.height {
+            for x in 0..<image.width { counts[Int(image[x, y])] += 1 }
+        }
+        let table = operation.lookupTable(for: try! Histogram(counts: counts)).table
+        var out = try! Image(width: image.width, height: image.height, format: .gray8)
+        for y in 0..<image.height {
+            for x in 0..<image.width { out[x, y] = table.values[Int(image[x, y])] }
+        }
+        return out
+    }
+
     /// Runs a whole pipeline, one operation after another, on the whole image.
     /// - Parameters:
     ///   - pipeline: The operations and border rule.
@@ -141,6 +160,8 @@ public enum ScalarReference {
                 current = magnitude(gx: gx, gy: gy, mag)
             case .threshold(let level):
                 current = threshold(current, level: level)
+            case .global(let global):
+                current = apply(global, to: current)
             }
         }
         return current

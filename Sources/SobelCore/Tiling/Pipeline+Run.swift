@@ -55,15 +55,24 @@ extension Pipeline {
             )
         }
         guard plan.halo >= halo else { throw TilingError.haloTooSmall(plan: plan.halo, pipeline: halo) }
-        let edges = ImageEdges(width: image.width, height: image.height, border: border)
         let streams = streamsOutput ?? (image.width * image.height >= RowKernels.streamingThreshold)
-        image.withUnsafeRows { input, inputStride in
-            output.withUnsafeMutableRows { out, outStride in
-                let whole = SourceRegion(origin: input, rowStride: inputStride, channels: image.channels, rect: edges.bounds)
-                let target = DestinationRegion(origin: out, rowStride: outStride, rect: edges.bounds)
-                Self.forEachTile(of: plan, threads: threadCount) { tile in
-                    render(source: whole, output: target.cropped(to: tile.output), edges: edges, kernels: kernels, streamsOutput: streams)
-                }
+        let stages = stages
+        var source = image
+        for (index, stage) in stages.enumerated() {
+            // Every stage keeps the plan's tiles, with the halo its own local steps need.
+            let stagePlan = try TilePlan(
+                width: plan.width,
+                height: plan.height,
+                tileWidth: plan.tileWidth,
+                tileHeight: plan.tileHeight,
+                halo: stage.local.halo
+            )
+            if index == stages.count - 1 {
+                stage.run(on: source, into: &output, plan: stagePlan, threads: threadCount, kernels: kernels, streamsOutput: streams)
+            } else {
+                var next = Image(uninitializedWidth: image.width, height: image.height)
+                stage.run(on: source, into: &next, plan: stagePlan, threads: threadCount, kernels: kernels, streamsOutput: false)
+                source = next
             }
         }
     }
@@ -76,13 +85,16 @@ extension Pipeline {
     ///   - imageHeight: The whole image's rows.
     /// - Returns: The gray pixels of `tile.output`.
     /// - Throws: ``TilingError/tileInputMismatch(expected:width:height:)`` when `input` is the wrong size,
-    ///   ``TilingError/tileInputTooSmall(input:needed:)`` when the tile's input misses part of its halo.
+    ///   ``TilingError/tileInputTooSmall(input:needed:)`` when the tile's input misses part of its halo,
+    ///   ``TilingError/globalStepInTile(_:)`` when the pipeline has a global step (render each stage's
+    ///   ``PipelineStage/local`` steps instead).
     public func render(tile: Tile, input: Image, imageWidth: Int, imageHeight: Int) throws -> Image {
         try render(tile: tile, input: input, imageWidth: imageWidth, imageHeight: imageHeight, kernels: .active)
     }
 
     /// ``render(tile:input:imageWidth:imageHeight:)`` with the row loops of a given CPU level.
     func render(tile: Tile, input: Image, imageWidth: Int, imageHeight: Int, kernels: RowKernels) throws -> Image {
+        if let global = operations.first(where: { !$0.isLocal }) { throw TilingError.globalStepInTile(global) }
         let edges = ImageEdges(width: imageWidth, height: imageHeight, border: border)
         let needed = tile.output.grown(by: halo).intersection(edges.bounds)
         guard edges.bounds.contains(tile.input), edges.bounds.contains(tile.output), tile.input.contains(needed) else {

@@ -33,6 +33,8 @@ public enum TilingError: Error, Equatable, Sendable, CustomStringConvertible {
     case tileInputMismatch(expected: Rect, width: Int, height: Int)
     /// A tile whose input rectangle misses pixels its output needs (`needed`), or lies outside the image.
     case tileInputTooSmall(input: Rect, needed: Rect)
+    /// A tile asked to run a global step, which needs the whole image's histogram.
+    case globalStepInTile(PipelineOperation)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum TilingError: Error, Equatable, Sendable, CustomStringConvertible {
             "the tile input is \(width)x\(height), but the tile reads \(expected)"
         case let .tileInputTooSmall(input, needed):
             "the tile reads \(input), which does not cover the \(needed) its output needs inside the image"
+        case .globalStepInTile(let step):
+            "a tile cannot run '\(Pipeline([step]).description)': it needs the whole image's histogram; run the pipeline's stages"
         }
     }
 }

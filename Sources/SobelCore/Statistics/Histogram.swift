@@ -1,0 +1,114 @@
+/// How many pixels of a gray image have each of the 256 values: everything a global step
+/// (``GlobalOperation``) needs to know about the whole image.
+///
+/// Histograms of disjoint parts add up to the histogram of the whole, so tiles are counted in
+/// parallel (or on different machines) and reduced with ``add(_:)``.
+public struct Histogram: Hashable, Sendable, Codable {
+    /// `counts[v]` is the number of pixels of value `v`; always 256 entries.
+    public private(set) var counts: [Int]
+
+    /// An empty histogram: no pixels.
+    public init() {
+        counts = Array(repeating: 0, count: 256)
+    }
+
+    /// A histogram from its counts.
+    /// - Parameter counts: 256 non-negative counts.
+    /// - Throws: ``HistogramError`` when there are not 256 counts or one is negative.
+    public init(counts: [Int]) throws(HistogramError) {
+        guard counts.count == 256 else { throw HistogramError.wrongBinCount(counts.count) }
+        guard counts.allSatisfy({ $0 >= 0 }) else { throw HistogramError.negativeCount }
+        self.counts = counts
+    }
+
+    /// Counts every pixel of a gray image.
+    /// - Parameter image: A gray image.
+    public init(_ image: Image) {
+        precondition(image.channels == 1, "a histogram counts gray pixels")
+        self.init()
+        image.withUnsafeRows { base, stride in
+            add(SourceRegion(origin: base, rowStride: stride, channels: 1, rect: Rect(x: 0, y: 0, width: image.width, height: image.height)))
+        }
+    }
+
+    /// Adds the counts of another histogram (of a disjoint part of the same image).
+    /// - Parameter other: The other part's histogram.
+    public mutating func add(_ other: Histogram) {
+        for value in 0..<256 { counts[value] += other.counts[value] }
+    }
+
+    /// Counts the pixels of `region`, four interleaved tables at a time so that runs of equal values
+    /// do not wait on one counter.
+    mutating func add(_ region: SourceRegion) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 4 * 256) { tables in
+            tables.initialize(repeating: 0)
+            let table = tables.baseAddress!
+            for y in region.rect.y..<region.rect.maxY {
+                let row = region.row(y)
+                let width = region.rect.width
+                var x = 0
+                while x + 4 <= width {
+                    table[Int(row[x])] &+= 1
+                    table[256 + Int(row[x + 1])] &+= 1
+                    table[512 + Int(row[x + 2])] &+= 1
+                    table[768 + Int(row[x + 3])] &+= 1
+                    x += 4
+                }
+                while x < width {
+                    table[Int(row[x])] &+= 1
+                    x += 1
+                }
+                // A table entry holds at most 2^32 - 1: flush before a tall region could overflow it.
+                if (y - region.rect.y) % 4096 == 4095 { flush(table) }
+            }
+            flush(table)
+        }
+    }
+
+    private mutating func flush(_ table: UnsafeMutablePointer<UInt32>) {
+        for value in 0..<256 {
+            counts[value] += Int(table[value]) + Int(table[256 + value]) + Int(table[512 + value]) + Int(table[768 + value])
+        }
+        table.update(repeating: 0, count: 4 * 256)
+    }
+
+    /// The number of pixels counted.
+    public var total: Int { counts.reduce(0, +) }
+
+    /// The smallest value present, or `nil` for an empty histogram.
+    public var minimum: UInt8? { counts.firstIndex { $0 > 0 }.map(UInt8.init) }
+
+    /// The largest value present, or `nil` for an empty histogram.
+    public var maximum: UInt8? { counts.lastIndex { $0 > 0 }.map(UInt8.init) }
+
+    /// The mean value, or `nil` for an empty histogram.
+    public var mean: Double? {
+        let total = total
+        guard total > 0 else { return nil }
+        return Double(counts.indices.reduce(0) { $0 + $1 * counts[$1] }) / Double(total)
+    }
+
+    /// The histogram of the image after every pixel went through `table`.
+    /// - Parameter table: A point operation.
+    /// - Returns: The counts moved to the values they map to.
+    public func mapped(through table: LookupTable) -> Histogram {
+        var result = Histogram()
+        for value in 0..<256 where counts[value] > 0 { result.counts[Int(table.values[value])] += counts[value] }
+        return result
+    }
+}
+
+/// A histogram that cannot be built from the given counts.
+public enum HistogramError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Not 256 counts.
+    case wrongBinCount(Int)
+    /// A count below zero.
+    case negativeCount
+
+    public var description: String {
+        switch self {
+        case .wrongBinCount(let count): "a histogram has 256 counts, not \(count)"
+        case .negativeCount: "a histogram count is negative"
+        }
+    }
+}
