@@ -8,18 +8,21 @@ struct JobStatusResponse: Codable {
     let tilesTotal: Int
     let error: String?
     let timings: StageTimings
+    /// The result's min, max, mean (and Otsu level), once done.
+    let statistics: ResultStatistics?
 
     init(_ record: JobRecord) {
         (id, status, tilesDone, tilesTotal, error, timings) = (
             record.id.description, record.status, record.tilesDone, record.tilesTotal, record.error, record.timings
         )
+        statistics = record.statistics
     }
 
     enum CodingKeys: String, CodingKey {
         case id, status
         case tilesDone = "tiles_done"
         case tilesTotal = "tiles_total"
-        case error, timings
+        case error, timings, statistics
     }
 }
 

@@ -54,7 +54,8 @@ import Testing
                 return response.body.readableBytes
             }
             let after = try await Self.scrape(client)
-            let plan = try coordinator.settings.plan(width: RouterTests.photo.width, height: RouterTests.photo.height, options: JobOptions())
+            let plan = try coordinator.settings.rounds(width: RouterTests.photo.width, height: RouterTests.photo.height, options: JobOptions())[0]
+                .plan
             #expect(plan.count > 1, "the photo is cut into several chunks")
             #expect(after.value(ServiceMetrics.jobsAcceptedName) == 1)
             #expect(after.value(ServiceMetrics.jobsDoneName) == 1)

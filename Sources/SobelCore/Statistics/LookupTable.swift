@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A point operation on gray pixels: value `v` becomes `values[v]`. A run of point steps
 /// (thresholds and global steps, once their histograms are known) is one table.
 public struct LookupTable: Hashable, Sendable {
@@ -26,6 +28,23 @@ public struct LookupTable: Hashable, Sendable {
     /// - Returns: The composition.
     public func followed(by next: LookupTable) -> LookupTable {
         LookupTable(values.map { next.values[Int($0)] })
+    }
+
+    /// Maps every pixel of a gray image through the table, in place.
+    /// - Parameters:
+    ///   - image: A gray image.
+    ///   - threads: Threads to share the rows among.
+    public func apply(to image: inout Image, threads: Int = 1) {
+        precondition(image.channels == 1, "a lookup table maps gray pixels")
+        let (width, height) = (image.width, image.height)
+        image.withUnsafeMutableRows { base, stride in
+            let whole = DestinationRegion(origin: base, rowStride: stride, rect: Rect(x: 0, y: 0, width: width, height: height))
+            let bands = Swift.max(1, Swift.min(threads, height))
+            DispatchQueue.concurrentPerform(iterations: bands) { band in
+                let rows = (height * band / bands)..<(height * (band + 1) / bands)
+                apply(to: whole.cropped(to: Rect(x: 0, y: rows.lowerBound, width: width, height: rows.count)))
+            }
+        }
     }
 
     /// Replaces every pixel of `region` with its table value.

@@ -1,11 +1,13 @@
 import Foundation
 import SobelCore
 
-/// A job's output image as its tiles arrive, with the worker timings they reported. Owned by the job's
-/// thread; the image's memory lives as long as the assembly.
+/// A round's output image as its tiles arrive, with the histograms and worker timings they reported. Owned
+/// by the job's thread; the image's memory lives as long as the assembly.
 struct Assembly {
     /// The gray output image being filled.
-    private(set) var output: Image
+    var output: Image
+    /// The histogram of the tiles received so far.
+    private(set) var histogram = Histogram()
     let total: Int
     private(set) var received = Set<Int>()
     private var queueWaitSum: Double = 0
@@ -49,6 +51,13 @@ struct Assembly {
             assembled(UnsafePointer(base), stride)
         }
         received.insert(tile.index)
+        // The worker's counts, when they add up to the tile; else (an older worker, a lost announcement)
+        // the pixels counted here.
+        if let counts = report.histogram, let reported = try? Histogram(counts: counts), reported.total == tile.output.area {
+            histogram.add(reported)
+        } else {
+            histogram.add(Histogram(try Image(width: tile.output.width, height: tile.output.height, channels: 1, pixels: bytes)))
+        }
         queueWaitSum += Double(report.startedMs - (publishedMs ?? report.startedMs))
         storeSum += Double(Date.nowMs - report.finishedMs)
         computeTotal += report.computeMs

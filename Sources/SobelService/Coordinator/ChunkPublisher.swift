@@ -5,11 +5,13 @@ import Synchronization
 
 /// Publishes one job's chunks: as the upload decodes, on a thread of its own, each tile's chunk goes out as
 /// soon as every row of its input has arrived; later, tiles the store lost go out again. It remembers when
-/// each tile went out (for the queue-wait figure) and how its first pass ended.
+/// each tile went out (for the queue-wait figure) and how its first pass ended. A job with global steps
+/// has one publisher per round (``JobRound``); tiles are numbered within the round's plan, and their chunks
+/// carry the job-wide index, `round.firstTile` on.
 final class ChunkPublisher: Sendable {
     private let queue: any JobQueue
     private let job: JobID
-    private let plan: TilePlan
+    private let round: JobRound
     private let input: GrayInput
     private let pipeline: String
     private let deadlineMs: Int64
@@ -20,10 +22,12 @@ final class ChunkPublisher: Sendable {
     /// Chunks published per confirmed batch.
     static let batchSize = 64
 
-    init(queue: any JobQueue, job: JobID, plan: TilePlan, input: GrayInput, pipeline: Pipeline, deadlineMs: Int64) {
-        (self.queue, self.job, self.plan, self.input, self.deadlineMs) = (queue, job, plan, input, deadlineMs)
-        self.pipeline = pipeline.description
+    init(queue: any JobQueue, job: JobID, round: JobRound, input: GrayInput, deadlineMs: Int64) {
+        (self.queue, self.job, self.round, self.input, self.deadlineMs) = (queue, job, round, input, deadlineMs)
+        pipeline = round.stage.local.description
     }
+
+    private var plan: TilePlan { round.plan }
 
     private var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
 
@@ -85,8 +89,8 @@ final class ChunkPublisher: Sendable {
         let tile = plan.tile(at: index)
         let header = ChunkHeader(
             job: job,
-            tile: index,
-            tiles: plan.count,
+            tile: round.firstTile + index,
+            tiles: round.jobTiles,
             imageWidth: input.width,
             imageHeight: input.height,
             output: tile.output,

@@ -95,13 +95,13 @@ public final class Coordinator: Sendable {
     private func start(width: Int, height: Int, options: JobOptions, acceptedAt: ContinuousClock.Instant) throws -> JobRun {
         try settings.decodeLimits.check(width: width, height: height)
         let planStart = ContinuousClock.now
-        let plan = try settings.plan(width: width, height: height, options: options)
+        let rounds = try settings.rounds(width: width, height: height, options: options)
         let now = Date.nowMs
         var record = JobRecord(
             id: JobID(),
             status: .queued,
             tilesDone: 0,
-            tilesTotal: plan.count,
+            tilesTotal: rounds[0].jobTiles,
             width: width,
             height: height,
             pipeline: options.pipeline.description,
@@ -112,7 +112,7 @@ public final class Coordinator: Sendable {
             timings: StageTimings()
         )
         record.timings.plan = (ContinuousClock.now - planStart).milliseconds
-        let run = try JobRun(coordinator: self, record: record, plan: plan, options: options, acceptedAt: acceptedAt)
+        let run = try JobRun(coordinator: self, record: record, rounds: rounds, options: options, acceptedAt: acceptedAt)
         try using(.store) { try store.saveRecord(record) }
         local.begin(run)
         Thread.detachNewThread { [self] in

@@ -46,11 +46,14 @@ public struct ServiceSettings: Sendable {
         (self.deadline, self.decodeLimits, self.chunkBytes) = (deadline, decodeLimits, chunkBytes)
     }
 
-    /// The plan for an image: the job's tile size, or strips of about ``chunkBytes`` of gray input (chunks
-    /// carry gray pixels) including their halo rows.
-    func plan(width: Int, height: Int, options: JobOptions) throws -> TilePlan {
-        let halo = options.pipeline.halo
-        switch options.tileSize {
+    /// The rounds of a job on an image: in each, the job's tile size, or strips of about ``chunkBytes`` of
+    /// gray input (chunks carry gray pixels) including the halo rows of the round's steps.
+    func rounds(width: Int, height: Int, options: JobOptions) throws -> [JobRound] {
+        try JobRound.rounds(of: options.pipeline) { halo in try plan(width: width, height: height, tileSize: options.tileSize, halo: halo) }
+    }
+
+    private func plan(width: Int, height: Int, tileSize: TileSize?, halo: Int) throws -> TilePlan {
+        switch tileSize {
         case .strips(let rows)?:
             return try TilePlan.strips(width: width, height: height, rows: rows, halo: halo)
         case .tiles(let tileWidth, let tileHeight)?:

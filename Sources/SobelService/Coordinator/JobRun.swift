@@ -10,21 +10,27 @@ import Synchronization
 /// It owns everything the job needs while it runs: the input as it decodes, the publisher of its chunks,
 /// the assembly of the output image, and the result encoder that deflates strips of that image while
 /// later tiles arrive (so the output's memory lives as long as the run). Its record changes status in one
-/// place, ``transition(to:error:)``, in the documented order: `queued` until every chunk is out, then
-/// `running`, then `done` or `failed`.
+/// place, ``transition(to:error:)``, in the documented order: `queued` until every chunk of the first round
+/// is out, then `running`, then `done` or `failed`.
+///
+/// A pipeline with global steps runs in rounds (``JobRound``): after each round the coordinator reduces the
+/// tiles' histograms and maps the round's output through the stage's table; the next round's chunks are cut
+/// from that image. When the last round ends at a global step, its strips are encoded once the table is
+/// applied, rather than as they arrive.
 final class JobRun: @unchecked Sendable {
     let id: JobID
     /// The upload's gray rows, filled by the submitting thread.
     let input: GrayInput
     private let coordinator: Coordinator
-    private let plan: TilePlan
+    private let rounds: [JobRound]
     private let options: JobOptions
     private let acceptedAt: ContinuousClock.Instant
     private let deadlineMs: Int64
-    private let publisher: ChunkPublisher
     private let encoder: ResultEncoder
     private let record: Mutex<JobRecord>
-    /// Touched only by the job's thread.
+    /// Touched only by the job's thread: the round under way, its publisher and its assembly.
+    private var roundIndex = 0
+    private var publisher: ChunkPublisher
     private var assembly: Assembly
     private let logger: Logger
 
@@ -37,27 +43,24 @@ final class JobRun: @unchecked Sendable {
     /// The job's record as this run last wrote it (status, tiles, timings so far).
     var currentRecord: JobRecord { record.withLock { $0 } }
 
-    init(coordinator: Coordinator, record: JobRecord, plan: TilePlan, options: JobOptions, acceptedAt: ContinuousClock.Instant) throws {
-        (self.coordinator, self.plan, self.options, self.acceptedAt) = (coordinator, plan, options, acceptedAt)
+    init(coordinator: Coordinator, record: JobRecord, rounds: [JobRound], options: JobOptions, acceptedAt: ContinuousClock.Instant) throws {
+        (self.coordinator, self.rounds, self.options, self.acceptedAt) = (coordinator, rounds, options, acceptedAt)
         (id, deadlineMs) = (record.id, record.deadlineMs)
         self.record = Mutex(record)
         input = GrayInput(width: record.width, height: record.height)
-        assembly = try Assembly(width: record.width, height: record.height, tiles: plan.count)
-        publisher = ChunkPublisher(
-            queue: coordinator.queue,
-            job: record.id,
-            plan: plan,
-            input: input,
-            pipeline: options.pipeline,
-            deadlineMs: record.deadlineMs
-        )
-        encoder = ResultEncoder(plan: plan, options: options.output)
+        assembly = try Assembly(width: record.width, height: record.height, tiles: rounds[0].plan.count)
+        publisher = ChunkPublisher(queue: coordinator.queue, job: record.id, round: rounds[0], input: input, deadlineMs: record.deadlineMs)
+        encoder = ResultEncoder(plan: rounds[rounds.count - 1].plan, options: options.output)
         var logger = coordinator.logger
         logger[metadataKey: "job"] = "\(record.id)"
         self.logger = logger
     }
 
     private var store: any TileStore { coordinator.store }
+    private var round: JobRound { rounds[roundIndex] }
+    private var plan: TilePlan { round.plan }
+    /// The tiles of every round.
+    private var jobTiles: Int { round.jobTiles }
     private var metrics: ServiceMetrics { coordinator.metrics }
     private var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
 
@@ -66,7 +69,7 @@ final class JobRun: @unchecked Sendable {
         do {
             let resultBytes = try produceResult()
             transition(to: .done)
-            logger.info("job done", metadata: ["tiles": "\(plan.count)", "ms": "\(Int(record.withLock { $0.timings.total }))"])
+            logger.info("job done", metadata: ["tiles": "\(jobTiles)", "ms": "\(Int(record.withLock { $0.timings.total }))"])
             try? store.countJob(.done)
             metrics.jobDone(resultBytes: resultBytes)
             metrics.record(.total, ContinuousClock.now - acceptedAt)
@@ -82,7 +85,7 @@ final class JobRun: @unchecked Sendable {
         }
         // Done or failed, the tiles are no longer needed: a failed job's tiles would otherwise stay until the
         // retention ends (measured: they made most of the embedded server's growth under hostile uploads).
-        try? store.deleteTiles(job: id, count: plan.count)
+        try? store.deleteTiles(job: id, count: jobTiles)
     }
 
     /// Moves the record to `status` and saves it; a final status is never left. The final record is saved
@@ -93,7 +96,7 @@ final class JobRun: @unchecked Sendable {
             record.status = status
             record.error = error
             if status == .done {
-                record.tilesDone = plan.count
+                record.tilesDone = jobTiles
                 record.timings.total = (ContinuousClock.now - acceptedAt).milliseconds
             }
             guard status.isFinal else {
@@ -107,24 +110,36 @@ final class JobRun: @unchecked Sendable {
         }
     }
 
-    /// Publishes, collects, encodes and stores the result.
+    /// Runs every round, then encodes and stores the result.
     /// - Returns: The size of the encoded result.
     private func produceResult() throws -> Int {
-        let publishing = publisher.start { [self] in transition(to: .running) }
-        defer { publishing.wait() }
         defer { encoder.waitForStrips() }
-        try collect()
-
-        let publishTime = try publisher.outcome.wait(until: deadline) ?? .zero
-        metrics.record(.publish, publishTime)
-        let decodeTime = try awaitCompleteInput() - acceptedAt
-        record.withLock { record in
-            record.timings.publish = publishTime.milliseconds
-            record.timings.decode = decodeTime.milliseconds
-            record.timings.queueWait = assembly.meanQueueWait
-            record.timings.compute = assembly.computeTotal
-            record.timings.store = assembly.meanStore
-            record.timings.assemble = assembly.assembleTotal.milliseconds
+        var otsuLevel: UInt8?
+        for index in rounds.indices {
+            if index > 0 {
+                // The next round reads the previous round's whole output, its table applied.
+                let previous = GrayInput(width: input.width, height: input.height)
+                try previous.append(assembly.output)
+                previous.finish()
+                roundIndex = index
+                assembly = try Assembly(width: input.width, height: input.height, tiles: plan.count)
+                publisher = ChunkPublisher(queue: coordinator.queue, job: id, round: round, input: previous, deadlineMs: deadlineMs)
+            }
+            try runRound(isFirst: index == 0)
+            if !round.stage.tail.isEmpty {
+                let finish = round.stage.finish(assembly.histogram)
+                finish.table.apply(to: &assembly.output, threads: ProcessInfo.processInfo.activeProcessorCount)
+                otsuLevel = finish.otsuLevel ?? otsuLevel
+                if index == rounds.count - 1 {
+                    record.withLock { $0.statistics = ResultStatistics(finish.histogram, otsuThreshold: otsuLevel) }
+                    // Only now are the result's pixels final: every strip is encoded at once.
+                    assembly.output.withUnsafeRows { base, stride in
+                        for tile in 0..<plan.count { encoder.assembled(tile, base: base, stride: stride) }
+                    }
+                }
+            } else {
+                record.withLock { $0.statistics = ResultStatistics(assembly.histogram, otsuThreshold: otsuLevel) }
+            }
         }
         metrics.record(.assemble, assembly.assembleTotal)
 
@@ -143,6 +158,29 @@ final class JobRun: @unchecked Sendable {
             throw JobFailure(.store, "could not store the result: \(error)")
         }
         return bytes.count
+    }
+
+    /// Publishes the round's chunks and collects its tiles into ``assembly``; the first round also waits
+    /// for the upload's last rows. Timings add up over rounds.
+    private func runRound(isFirst: Bool) throws {
+        let publishing = publisher.start { [self] in if isFirst { transition(to: .running) } }
+        defer { publishing.wait() }
+        try collect()
+        let publishTime = try publisher.outcome.wait(until: deadline) ?? .zero
+        metrics.record(.publish, publishTime)
+        let decodeTime = isFirst ? try awaitCompleteInput() - acceptedAt : nil
+        let tiles = Double(assembly.received.count)
+        record.withLock { record in
+            let earlierTiles = Double(record.tilesDone)
+            func mean(_ earlier: Double, _ now: Double) -> Double { (earlier * earlierTiles + now * tiles) / max(1, earlierTiles + tiles) }
+            record.timings.publish += publishTime.milliseconds
+            if let decodeTime { record.timings.decode = decodeTime.milliseconds }
+            record.timings.queueWait = mean(record.timings.queueWait, assembly.meanQueueWait)
+            record.timings.store = mean(record.timings.store, assembly.meanStore)
+            record.timings.compute += assembly.computeTotal
+            record.timings.assemble += assembly.assembleTotal.milliseconds
+            record.tilesDone += assembly.received.count
+        }
     }
 
     private func awaitCompleteInput() throws -> ContinuousClock.Instant {
@@ -186,22 +224,32 @@ final class JobRun: @unchecked Sendable {
     /// waited for it until its deadline.
     private func collectUnannouncedTiles() throws {
         for index in 0..<plan.count where !assembly.received.contains(index) {
-            guard try store.tile(job: id, index: index) != nil else { continue }
+            guard try store.tile(job: id, index: round.firstTile + index) != nil else { continue }
             let now = Date.nowMs
-            try assemble(TileReport(tile: index, worker: "unknown (its announcement was lost)", startedMs: now, finishedMs: now, computeMs: 0))
+            try assemble(
+                TileReport(
+                    tile: round.firstTile + index,
+                    worker: "unknown (its announcement was lost)",
+                    startedMs: now,
+                    finishedMs: now,
+                    computeMs: 0
+                )
+            )
         }
     }
 
-    /// Copies a stored tile into the output, once; a tile announced but gone from the store goes out again.
+    /// Copies a stored tile of the round into the output, once; a tile announced but gone from the store goes
+    /// out again. Announcements of another round's tiles (a redelivered chunk of an earlier round) are ignored.
     private func assemble(_ report: TileReport) throws {
-        guard (0..<plan.count).contains(report.tile), !assembly.received.contains(report.tile) else { return }
+        guard let index = round.localIndex(of: report.tile), !assembly.received.contains(index) else { return }
         guard let bytes = try store.tile(job: id, index: report.tile) else {
             logger.warning("tile \(report.tile) was announced but is gone from the store; publishing it again")
-            try publisher.publish([report.tile])
+            try publisher.publish([index])
             return
         }
-        try assembly.add(bytes, tile: plan.tile(at: report.tile), report: report, publishedMs: publisher.publishedMs(of: report.tile)) {
-            encoder.assembled(report.tile, base: $0, stride: $1)
+        let streamsResult = roundIndex == rounds.count - 1 && round.stage.tail.isEmpty
+        try assembly.add(bytes, tile: plan.tile(at: index), report: report, publishedMs: publisher.publishedMs(of: index)) {
+            if streamsResult { encoder.assembled(index, base: $0, stride: $1) }
         }
     }
 
@@ -238,6 +286,7 @@ final class JobRun: @unchecked Sendable {
                 "the job passed its deadline of \(seconds) s with no tile done\(waiting): are any workers running (sobel work)?"
             )
         }
-        return JobFailure(.deadline, "the job passed its deadline of \(seconds) s with \(received) of \(plan.count) tiles done")
+        let which = rounds.count > 1 ? " of round \(roundIndex + 1) of \(rounds.count)" : ""
+        return JobFailure(.deadline, "the job passed its deadline of \(seconds) s with \(received) of \(plan.count) tiles\(which) done")
     }
 }

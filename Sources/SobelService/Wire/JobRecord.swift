@@ -1,4 +1,5 @@
 import Foundation
+public import SobelCore
 
 /// Where a job is in its life.
 public enum JobStatus: String, Codable, Sendable, CaseIterable {
@@ -81,6 +82,8 @@ public struct JobRecord: Codable, Hashable, Sendable {
     public var error: String?
     /// Time per stage, filled in as stages finish.
     public var timings: StageTimings
+    /// The result's values, once the job is done.
+    public var statistics: ResultStatistics?
 
     /// Creates a record.
     public init(
@@ -112,7 +115,7 @@ public struct JobRecord: Codable, Hashable, Sendable {
             outputFormat = "output_format"
         case createdMs = "created_ms"
         case deadlineMs = "deadline_ms"
-        case error, timings
+        case error, timings, statistics
     }
 
     /// Reads a record as the wire format defines it: `error` absent, `null` or `""` all mean no error, and
@@ -131,6 +134,35 @@ public struct JobRecord: Codable, Hashable, Sendable {
         deadlineMs = try container.decode(Int64.self, forKey: .deadlineMs)
         error = try container.decodeIfPresent(String.self, forKey: .error).flatMap { $0.isEmpty ? nil : $0 }
         timings = try container.decodeIfPresent(StageTimings.self, forKey: .timings) ?? StageTimings()
+        statistics = try container.decodeIfPresent(ResultStatistics.self, forKey: .statistics)
+    }
+}
+
+/// A finished job's result values: from the histograms the workers reported, reduced over every tile, so
+/// a client learns an image's edge density without downloading it.
+public struct ResultStatistics: Codable, Hashable, Sendable {
+    /// The smallest and largest gray values of the result.
+    public var min: Int
+    public var max: Int
+    /// The mean gray value of the result.
+    public var mean: Double
+    /// The level Otsu's method chose, when the pipeline has `threshold:otsu` (the last one's).
+    public var otsuThreshold: Int?
+
+    /// The statistics of an image with this histogram.
+    /// - Parameters:
+    ///   - histogram: The result's histogram; must count at least one pixel.
+    ///   - otsuThreshold: The level of the pipeline's last `threshold:otsu`, if any.
+    public init(_ histogram: Histogram, otsuThreshold: UInt8?) {
+        min = Int(histogram.minimum ?? 0)
+        max = Int(histogram.maximum ?? 0)
+        mean = histogram.mean ?? 0
+        self.otsuThreshold = otsuThreshold.map(Int.init)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case min, max, mean
+        case otsuThreshold = "otsu_threshold"
     }
 }
 
@@ -145,9 +177,13 @@ public struct TileReport: Codable, Hashable, Sendable {
     public var finishedMs: Int64
     /// Time spent decoding the chunk and rendering, in milliseconds.
     public var computeMs: Double
+    /// How many of the tile's output pixels have each value (256 counts), for the job's global steps and
+    /// statistics; when absent, the coordinator counts the stored pixels itself.
+    public var histogram: [Int]?
 
-    public init(tile: Int, worker: String, startedMs: Int64, finishedMs: Int64, computeMs: Double) {
+    public init(tile: Int, worker: String, startedMs: Int64, finishedMs: Int64, computeMs: Double, histogram: [Int]? = nil) {
         (self.tile, self.worker, self.startedMs, self.finishedMs, self.computeMs) = (tile, worker, startedMs, finishedMs, computeMs)
+        self.histogram = histogram
     }
 
     enum CodingKeys: String, CodingKey {
@@ -155,6 +191,7 @@ public struct TileReport: Codable, Hashable, Sendable {
         case startedMs = "started_ms"
         case finishedMs = "finished_ms"
         case computeMs = "compute_ms"
+        case histogram
     }
 }
 

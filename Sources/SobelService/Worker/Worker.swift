@@ -188,7 +188,8 @@ public final class Worker: Sendable {
             worker: settings.id,
             startedMs: startedMs,
             finishedMs: Date.nowMs,
-            computeMs: (computed - clock).milliseconds
+            computeMs: (computed - clock).milliseconds,
+            histogram: Histogram(tile).counts
         )
         do {
             try store.storeTile(tile.pixels, job: header.job, report: report)

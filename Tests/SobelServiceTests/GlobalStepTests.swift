@@ -1,0 +1,76 @@
+import Foundation
+import SobelCore
+import SobelService
+import SobelServiceTestSupport
+import SobelTestSupport
+import Testing
+
+/// Pipelines with global steps through the service: the coordinator reduces the workers' tile histograms,
+/// applies the table, and runs a second round of chunks when a neighbourhood step follows. In the embedded
+/// mode and through real RabbitMQ and Redis with real `sobel work` processes.
+@Suite struct GlobalStepTests {
+    static let pipelines = [
+        "gray,sobel:l2,normalize", "gray,blur:5,sobel:l1,normalize,blur:3,threshold:otsu", "equalize,sobel:classic,threshold:otsu,border:replicate",
+    ]
+
+    /// The statistics a client reads: the result's min, max and mean, and the last Otsu level.
+    static func expectedStatistics(_ pipeline: Pipeline, _ image: Image, result: Image) throws -> ResultStatistics {
+        var otsuLevel: UInt8?
+        var input = image
+        for stage in pipeline.stages {
+            let local = try stage.local.run(on: input)
+            let finish = stage.finish(Histogram(local))
+            otsuLevel = finish.otsuLevel ?? otsuLevel
+            input = local
+            finish.table.apply(to: &input)
+        }
+        return ResultStatistics(Histogram(result), otsuThreshold: otsuLevel)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func globalPipelinesEqualTheLibrary(_ backend: Backend) throws {
+        let harness = try ServiceHarness(backend)
+        var generator = SeededGenerator(seed: 71)
+        for (index, text) in Self.pipelines.enumerated() {
+            let pipeline = try Pipeline(parsing: text)
+            let image = Image.random(width: 97 + 40 * index, height: 61 + 13 * index, format: .rgb8, using: &generator)
+            let tileSize: TileSize = index == 1 ? .tiles(width: 32, height: 24) : .strips(rows: 9)
+            let (record, result) = try harness.run(image, JobOptions(pipeline: pipeline, tileSize: tileSize))
+            #expect(record.status == .done, "\(text): \(record.error ?? "")\n\(harness.workerLogs)")
+            let expected = try pipeline.run(on: image)
+            #expect(result == expected, "\(text) equals the library's whole-image result")
+            let rounds = pipeline.stages.count
+            #expect(record.tilesDone == record.tilesTotal && record.tilesTotal % rounds == 0, "\(text): every round's tiles")
+            #expect(record.statistics == (try Self.expectedStatistics(pipeline, image, result: expected)), "\(text)")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func everyJobReportsItsResultStatistics(_ backend: Backend) throws {
+        let harness = try ServiceHarness(backend)
+        var generator = SeededGenerator(seed: 72)
+        let image = Image.random(width: 120, height: 80, format: .gray8, using: &generator)
+        let (record, result) = try harness.run(image, JobOptions(tileSize: .strips(rows: 16)))
+        let histogram = Histogram(try #require(result))
+        #expect(record.statistics == ResultStatistics(histogram, otsuThreshold: nil))
+        #expect(record.statistics.map { $0.min <= $0.max && Double($0.min) <= $0.mean && $0.mean <= Double($0.max) } == true)
+    }
+
+    @Test func aWorkerKilledDuringTheSecondRoundLosesNothing() throws {
+        let harness = try ServiceHarness(.servers, workers: 2, prefetch: 4)
+        var generator = SeededGenerator(seed: 73)
+        let image = Image.random(width: 1024, height: 768, format: .rgb8, using: &generator)
+        let pipeline = try Pipeline(parsing: "gray,blur:5,sobel:l1,normalize,blur:3,threshold:otsu")
+        let id = try harness.coordinator.submit(image, options: JobOptions(pipeline: pipeline, tileSize: .strips(rows: 8)))
+        // 96 strips a round: the kill comes once the second round is under way.
+        try FailureTests.waitForProgress(harness.coordinator, id, tiles: 96 + 4)
+        let victim = harness.workers[0]
+        victim.signal(SIGKILL)
+        #expect(victim.waitForExit(timeout: 10) != nil)
+        let tilesAtKill = try harness.coordinator.status(id)?.tilesDone ?? 0
+        let (record, result) = try harness.outcome(of: id)
+        #expect(record.status == .done, "\(record.error ?? "")\n\(harness.workerLogs)")
+        #expect(record.tilesTotal == 192 && tilesAtKill < 192, "the worker died with second-round work left (\(tilesAtKill) done)")
+        #expect(result == (try pipeline.run(on: image)), "bit-identical despite the dead worker")
+    }
+}
