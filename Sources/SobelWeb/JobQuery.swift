@@ -4,10 +4,11 @@ import SobelCore
 import SobelService
 
 /// Job options from a request's query (or form fields): either `pipeline=<spec>`, or the simple options
-/// `magnitude`, `border`, `blur`, `threshold`; plus `format` and `quality`. Unknown or bad options are
+/// `magnitude`, `border`, `blur`, `contrast` (`normalize` or `equalize`), `threshold` (a level or `otsu`);
+/// plus `format` and `quality`. Unknown or bad options are
 /// refused with 400, naming the option.
 struct JobQuery {
-    static let known: Set<String> = ["pipeline", "magnitude", "border", "blur", "threshold", "format", "quality", "wait"]
+    static let known: Set<String> = ["pipeline", "magnitude", "border", "blur", "contrast", "threshold", "format", "quality", "wait"]
 
     let options: JobOptions
     let wait: Bool
@@ -26,7 +27,7 @@ struct JobQuery {
         }
         let pipeline: Pipeline
         if let text = values["pipeline"] {
-            if let other = ["magnitude", "border", "blur", "threshold"].first(where: { values[$0] != nil }) {
+            if let other = ["magnitude", "border", "blur", "contrast", "threshold"].first(where: { values[$0] != nil }) {
                 throw bad(other, "give either 'pipeline' or the simple options, not both")
             }
             do { pipeline = try Pipeline(parsing: text) } catch { throw bad("pipeline", "\(error)") }
@@ -40,11 +41,20 @@ struct JobQuery {
             let magnitude = values["magnitude"] ?? "l2"
             guard Magnitude(rawValue: magnitude) != nil else { throw bad("magnitude", "'\(magnitude)' is not l1, l2 or classic") }
             steps.append("sobel:\(magnitude)")
+            switch values["contrast"] ?? "none" {
+            case "none", "": break
+            case "normalize", "equalize": steps.append(values["contrast"]!)
+            case let other: throw bad("contrast", "'\(other)' is not none, normalize or equalize")
+            }
             if let threshold = values["threshold"], !threshold.isEmpty {
-                guard let level = Int(threshold), (0...255).contains(level) else {
-                    throw bad("threshold", "'\(threshold)' is not a number from 0 to 255")
+                if threshold.lowercased() == "otsu" {
+                    steps.append("threshold:otsu")
+                } else {
+                    guard let level = Int(threshold), (0...255).contains(level) else {
+                        throw bad("threshold", "'\(threshold)' is not a number from 0 to 255, or otsu")
+                    }
+                    steps.append("threshold:\(level)")
                 }
-                steps.append("threshold:\(level)")
             }
             if let border = values["border"] {
                 guard BorderMode(rawValue: border) != nil else {

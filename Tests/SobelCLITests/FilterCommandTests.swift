@@ -26,18 +26,20 @@ import Testing
         #expect(try decodeOutput(output) == Pipeline.default.run(on: photo()))
     }
 
-    @Test func everyPlanAndThreadCountGivesTheSameBytes() throws {
+    /// Local pipelines, and pipelines with global steps (which reduce the histogram over every tile first).
+    @Test(arguments: ["gray,blur:5,sobel:l1", "gray,sobel:l2,normalize,blur:3,threshold:otsu", "equalize"])
+    func everyPlanAndThreadCountGivesTheSameBytes(_ pipeline: String) throws {
         let folder = try SobelProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         var outputs: [Data] = []
         for extra in [[], ["--tile", "7x5"], ["--tile", "1x1000", "--threads", "1"], ["--tile", "5000x5000"], ["--threads", "3"]] {
             let output = folder.appendingPathComponent("out-\(outputs.count).pgm")
-            let result = try SobelProcess.run(["filter", Self.photoPath, "-o", output.path, "--pipeline", "gray,blur:5,sobel:l1"] + extra)
+            let result = try SobelProcess.run(["filter", Self.photoPath, "-o", output.path, "--pipeline", pipeline] + extra)
             #expect(result.status == 0, "\(extra): \(result.stderr)")
             outputs.append(try Data(contentsOf: output))
         }
         #expect(Set(outputs).count == 1)
-        let expected = try Pipeline(parsing: "gray,blur:5,sobel:l1").run(on: photo())
+        let expected = try Pipeline(parsing: pipeline).run(on: photo())
         #expect(try PNM.decode(Array(outputs[0])) == expected)
     }
 

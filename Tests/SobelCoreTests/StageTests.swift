@@ -24,6 +24,7 @@ import Testing
         let pipeline = try Pipeline(parsing: " gray , sobel:l2 , NORMALIZE , threshold:Otsu , equalize ")
         #expect(pipeline.operations == [.gray, .gradient(.sobel, .l2), .global(.normalize), .global(.otsuThreshold), .global(.equalize)])
         #expect(pipeline.description == "gray,sobel:l2,normalize,threshold:otsu,equalize")
+        #expect(try Pipeline(parsing: "normalise,equalise") == Pipeline(parsing: "normalize,equalize"))
         #expect(throws: PipelineParseError(token: "normalize:3", reason: "'normalize' takes no argument")) { try Pipeline(parsing: "normalize:3") }
         #expect(throws: PipelineParseError.self) { try Pipeline(parsing: "threshold:otsu2") }
     }

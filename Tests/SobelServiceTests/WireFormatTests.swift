@@ -96,14 +96,26 @@ import Testing
             deadlineMs: 6
         )
         record.timings.queueWait = 1.5
+        record.statistics = ResultStatistics(try Histogram(counts: [2] + Array(repeating: 0, count: 254) + [2]), otsuThreshold: 7)
         let json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
-        for key in ["\"tiles_done\":1", "\"tiles_total\":4", "\"queue_wait\":1.5", "\"status\":\"running\"", "\"deadline_ms\":6"] {
+        for key in [
+            "\"tiles_done\":1", "\"tiles_total\":4", "\"queue_wait\":1.5", "\"status\":\"running\"", "\"deadline_ms\":6",
+            "\"statistics\":{", "\"otsu_threshold\":7", "\"mean\":127.5", "\"max\":255",
+        ] {
             #expect(json.contains(key), "\(key) in \(json)")
         }
-        let event = JobEvent.stored(TileReport(tile: 3, worker: "w", startedMs: 1, finishedMs: 2, computeMs: 0.5))
+        #expect(try JSONDecoder().decode(JobRecord.self, from: Data(json.utf8)) == record)
+        let counts = (0..<256).map { $0 % 3 }
+        let event = JobEvent.stored(TileReport(tile: 3, worker: "w", startedMs: 1, finishedMs: 2, computeMs: 0.5, histogram: counts))
         let eventJSON = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
-        #expect(eventJSON.contains("\"event\":\"stored\"") && eventJSON.contains("\"finished_ms\":2"))
+        #expect(eventJSON.contains("\"event\":\"stored\"") && eventJSON.contains("\"finished_ms\":2") && eventJSON.contains("\"histogram\":[0,1,2,0"))
         #expect(try JSONDecoder().decode(JobEvent.self, from: Data(eventJSON.utf8)) == event)
+        // An event without a histogram (an older worker, another implementation) is still an event.
+        let bare = #"{"event":"stored","report":{"tile":3,"worker":"w","started_ms":1,"finished_ms":2,"compute_ms":0.5}}"#
+        #expect(
+            try JSONDecoder().decode(JobEvent.self, from: Data(bare.utf8))
+                == .stored(TileReport(tile: 3, worker: "w", startedMs: 1, finishedMs: 2, computeMs: 0.5))
+        )
     }
 
     /// The example in `docs/wire-format.md` is the header the coordinator writes for tile 2 of a 1024×768 image

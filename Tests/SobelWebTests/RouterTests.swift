@@ -87,6 +87,43 @@ import Testing
         }
     }
 
+    /// Global steps through the API: `pipeline=` and the simple options `contrast` and `threshold=otsu`; the
+    /// status reports the result's statistics.
+    @Test(arguments: [
+        ("pipeline=gray,blur:5,sobel:l1,normalize,blur:3,threshold:otsu", "gray,blur:5,sobel:l1,normalize,blur:3,threshold:otsu"),
+        ("contrast=equalize&threshold=otsu&magnitude=l1", "gray,sobel:l1,equalize,threshold:otsu"),
+        ("contrast=normalize", "gray,sobel:l2,normalize"),
+    ])
+    func globalStepsRunAndTheStatusHasStatistics(_ query: String, _ pipelineText: String) async throws {
+        let (app, _, service) = Self.app()
+        defer { withExtendedLifetime(service) {} }
+        let pipeline = try Pipeline(parsing: pipelineText)
+        let expected = try pipeline.run(on: Self.photo)
+        try await app.test(.router) { client in
+            let created = try await client.execute(
+                uri: "/api/v1/jobs?\(query)",
+                method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Self.png)
+            ) { try Self.json($0) }
+            let id = try #require(created["id"] as? String, "\(created)")
+            var status: [String: Any] = [:]
+            for _ in 0..<400 where status["status"] as? String != "done" {
+                status = try await client.execute(uri: "/api/v1/jobs/\(id)", method: .get) { try Self.json($0) }
+                if status["status"] as? String != "done" { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let statistics = try #require(status["statistics"] as? [String: Any], "\(status)")
+            let histogram = Histogram(expected)
+            #expect(statistics["min"] as? Int == Int(histogram.minimum!) && statistics["max"] as? Int == Int(histogram.maximum!))
+            #expect(abs((statistics["mean"] as? Double ?? -1) - histogram.mean!) < 1e-9)
+            #expect((statistics["otsu_threshold"] != nil) == pipelineText.contains("otsu"), "\(statistics)")
+            try await client.execute(uri: "/api/v1/jobs/\(id)/result", method: .get) { response in
+                let image = try ImageCodec.decode(Array(buffer: response.body))
+                #expect(image == expected, "\(pipelineText)")
+            }
+        }
+    }
+
     @Test func waitTrueAnswersWithTheImage() async throws {
         let (app, _, service) = Self.app()
         defer { withExtendedLifetime(service) {} }
@@ -108,7 +145,8 @@ import Testing
     @Test(arguments: [
         ("magnitude=l3", "magnitude"), ("border=mirror", "border"), ("blur=4", "blur"), ("threshold=300", "threshold"),
         ("format=gif", "format"), ("pipeline=gray,sobl", "pipeline"), ("colour=red", "colour"), ("pipeline=gray&magnitude=l1", "magnitude"),
-        ("format=jpeg&quality=0", "quality"), ("wait=maybe", "wait"),
+        ("format=jpeg&quality=0", "quality"), ("wait=maybe", "wait"), ("contrast=loud", "contrast"), ("threshold=otsu2", "threshold"),
+        ("pipeline=gray,sobel,normalize&contrast=equalize", "contrast"),
     ])
     func badOptionsAre400NamingTheOption(_ query: String, _ option: String) async throws {
         let (app, _, service) = Self.app()

@@ -23,8 +23,8 @@ extension Pipeline: LosslessStringConvertible {
     /// | `scharr:l1`, `scharr:l2`, `scharr:classic` (`scharr` alone is l2) | Scharr magnitude |
     /// | `threshold:T`, T in 0...255 | binary threshold |
     /// | `threshold:otsu` | binary threshold at Otsu's level for the whole image |
-    /// | `normalize` | stretch the whole image's values to 0…255 |
-    /// | `equalize` | histogram equalisation over the whole image |
+    /// | `normalize` (or `normalise`) | stretch the whole image's values to 0…255 |
+    /// | `equalize` (or `equalise`) | histogram equalisation over the whole image |
     /// | `border:reflect101`, `border:replicate`, `border:constant` | the border rule, at most once |
     ///
     /// - Parameter text: For example `gray,blur:5,sobel:l2,threshold:80`.
@@ -65,9 +65,9 @@ extension Pipeline: LosslessStringConvertible {
                 }
                 guard let level = UInt8(argument) else { throw fail("the threshold level must be a whole number from 0 to 255, or otsu") }
                 operations.append(.threshold(level))
-            case "normalize", "equalize":
+            case "normalize", "normalise", "equalize", "equalise":
                 try noArgument()
-                operations.append(.global(GlobalOperation(rawValue: name)!))
+                operations.append(.global(name.hasPrefix("normal") ? .normalize : .equalize))
             case "border":
                 guard border == nil else { throw fail("the border is given twice") }
                 guard let mode = BorderMode(rawValue: argument ?? "") else {

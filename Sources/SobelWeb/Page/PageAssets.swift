@@ -40,8 +40,12 @@ enum PageAssets {
                 <label>Blur first
                   <select name="blur"><option value="0" selected>none</option><option value="3">3×3</option><option value="5">5×5</option></select>
                 </label>
-                <label>Threshold (0–255, empty for none)
-                  <input name="threshold" type="number" min="0" max="255" inputmode="numeric">
+                <label>Contrast
+                  <select name="contrast"><option value="none" selected>as computed</option><option value="normalize">stretched to 0–255</option><option value="equalize">equalised histogram</option></select>
+                </label>
+                <label>Threshold (0–255 or otsu, empty for none)
+                  <input name="threshold" type="text" list="threshold-levels" pattern="[Oo][Tt][Ss][Uu]|[0-9]{1,3}" placeholder="e.g. 80, or otsu" autocomplete="off">
+                  <datalist id="threshold-levels"><option value="otsu">Otsu: chosen from the whole image</option><option value="40"><option value="80"></datalist>
                 </label>
                 <label>Output
                   <select name="format"><option value="png" selected>PNG</option><option value="jpeg">JPEG</option><option value="pgm">PGM</option></select>
@@ -174,6 +178,13 @@ enum PageAssets {
           return `Done in ${duration(t.total)}: ${steps.join("; ")}.`;
         }
 
+        // The result's values, from the status: how much edge there is, without reading the image.
+        function statisticsInWords(s) {
+          if (!s) return "";
+          const otsu = s.otsu_threshold === undefined || s.otsu_threshold === null ? "" : `; Otsu's threshold was ${s.otsu_threshold}`;
+          return ` Edge values from ${s.min} to ${s.max}, mean ${s.mean.toFixed(1)}${otsu}.`;
+        }
+
         // The upload goes through XMLHttpRequest, the one browser API that reports how much of a body has been sent.
         function upload(url, file) {
           return new Promise(resolve => {
@@ -226,7 +237,7 @@ enum PageAssets {
             const download = document.getElementById("download"), format = query.get("format") || "png";
             download.href = url;
             download.download = `${chosen.name.replace(/\.[^.]*$/, "")}-edges.${format}`;
-            text("timings", timingsInWords(status.timings, format, status.tiles_total));
+            text("timings", timingsInWords(status.timings, format, status.tiles_total) + statisticsInWords(status.statistics));
             show("result", true); show("progress", false);
             document.getElementById("submit").disabled = false;
             return;
