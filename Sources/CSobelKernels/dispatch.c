@@ -27,6 +27,12 @@ int csobel_cpu_supports(int level) {
     return f && dq && bw && vl && (xcr0 & 0xE0) == 0xE0; // and opmask, ZMM_Hi256, Hi16_ZMM state
 }
 
+int csobel_cpu_supports_vbmi(void) {
+    unsigned int eax, ebx, ecx, edx;
+    if (!csobel_cpu_supports(CSOBEL_LEVEL_AVX512) || !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    return (ecx >> 1) & 1;
+}
+
 const csobel_kernels *csobel_kernels_for_level(int level) {
     switch (level) {
     case CSOBEL_LEVEL_BASELINE: return &csobel_kernels_baseline;
@@ -42,6 +48,8 @@ int csobel_cpu_supports(int level) {
     (void)level;
     return 0;
 }
+
+int csobel_cpu_supports_vbmi(void) { return 0; }
 
 const csobel_kernels *csobel_kernels_for_level(int level) {
     (void)level;

@@ -249,6 +249,42 @@ static void threshold(const uint8_t *restrict in, uint8_t level, uint8_t *restri
     for (ptrdiff_t x = 0; x < count; x++) out[x] = in[x] > level ? 255 : 0;
 }
 
+static void extremes(const uint8_t *restrict in, ptrdiff_t count, uint8_t *low, uint8_t *high) {
+    ptrdiff_t x = 0;
+    if (count >= W) {
+        u8v lows, highs;
+        memcpy(&lows, in, sizeof lows);
+        highs = lows;
+        for (x = W; x + W <= count; x += W) {
+            u8v v;
+            memcpy(&v, in + x, sizeof v);
+            lows = __builtin_elementwise_min(lows, v);
+            highs = __builtin_elementwise_max(highs, v);
+        }
+        const uint8_t l = __builtin_reduce_min(lows), h = __builtin_reduce_max(highs);
+        if (l < *low) *low = l;
+        if (h > *high) *high = h;
+    }
+    for (; x < count; x++) {
+        if (in[x] < *low) *low = in[x];
+        if (in[x] > *high) *high = in[x];
+    }
+}
+
+static void lookup_scalar(const uint8_t *restrict table, const uint8_t *in, uint8_t *out, ptrdiff_t count) {
+    ptrdiff_t x = 0;
+    for (; x + 4 <= count; x += 4) {
+        const uint8_t a = table[in[x]], b = table[in[x + 1]], c = table[in[x + 2]], d = table[in[x + 3]];
+        out[x] = a, out[x + 1] = b, out[x + 2] = c, out[x + 3] = d;
+    }
+    for (; x < count; x++) out[x] = table[in[x]];
+}
+
+// A level may bring its own table lookup (the avx512 level's uses VBMI where the CPU has it).
+#ifndef CSOBEL_LOOKUP
+#define CSOBEL_LOOKUP lookup_scalar
+#endif
+
 const csobel_kernels CSOBEL_TABLE = {
     .magnitude = {{sobel_l1, sobel_l2, sobel_classic}, {scharr_l1, scharr_l2, scharr_classic}},
     .magnitude_streaming = {{sobel_l1_stream, sobel_l2_stream, sobel_classic_stream},
@@ -260,6 +296,8 @@ const csobel_kernels CSOBEL_TABLE = {
     .vertical_sums = vertical_sums,
     .blur_row = blur_row,
     .threshold = threshold,
+    .extremes = extremes,
+    .lookup = CSOBEL_LOOKUP,
 };
 
 #undef W

@@ -44,10 +44,17 @@ typedef struct {
     void (*blur_row)(const uint16_t *sums, int taps, uint8_t *out, ptrdiff_t count);
     /// 255 where `in[x] > level`, else 0.
     void (*threshold)(const uint8_t *in, uint8_t level, uint8_t *out, ptrdiff_t count);
+    /// Lowers `*low` and raises `*high` to the smallest and largest of `count` values.
+    void (*extremes)(const uint8_t *in, ptrdiff_t count, uint8_t *low, uint8_t *high);
+    /// `out[x] = table[in[x]]` for a 256-entry table; `in` and `out` may be the same row.
+    void (*lookup)(const uint8_t *table, const uint8_t *in, uint8_t *out, ptrdiff_t count);
 } csobel_kernels;
 
 /// Whether this CPU and operating system run `level` (one of `CSOBEL_LEVEL_*`); 0 off x86-64.
 int csobel_cpu_supports(int level);
+
+/// Whether this CPU has AVX512-VBMI (byte permutes across 64 lanes), which the avx512 level's table lookup uses.
+int csobel_cpu_supports_vbmi(void);
 
 /// The kernels of `level`, or NULL when this build has none for it (off x86-64).
 const csobel_kernels *csobel_kernels_for_level(int level);

@@ -59,4 +59,10 @@ struct RowKernels: @unchecked Sendable {
     }
     var blurRow: (@convention(c) (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt8>?, Int) -> Void)? { table?.pointee.blur_row }
     var threshold: (@convention(c) (UnsafePointer<UInt8>?, UInt8, UnsafeMutablePointer<UInt8>?, Int) -> Void)? { table?.pointee.threshold }
+    var extremes: (@convention(c) (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt8>?) -> Void)? {
+        table?.pointee.extremes
+    }
+    var lookup: (@convention(c) (UnsafePointer<UInt8>?, UnsafePointer<UInt8>?, UnsafeMutablePointer<UInt8>?, Int) -> Void)? {
+        table?.pointee.lookup
+    }
 }

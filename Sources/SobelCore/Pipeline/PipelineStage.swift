@@ -13,6 +13,13 @@ public struct PipelineStage: Hashable, Sendable {
     /// neighbourhood step; empty for a last stage without a global step.
     public let tail: [PipelineOperation]
 
+    /// Whether the tail's table depends on its input only through the smallest and largest values (its
+    /// global steps are all ``GlobalOperation/normalize``; thresholds and normalizations keep the order of
+    /// values, so the extremes map to the extremes).
+    var tableNeedsOnlyExtremes: Bool {
+        tail.allSatisfy { $0.isLocal || $0 == .global(.normalize) }
+    }
+
     /// What the tail does to an image whose local output has `histogram`.
     /// - Parameter histogram: The histogram of the stage's local output over the whole image.
     /// - Returns: One table for the whole tail, the histogram after it, and the level of the last

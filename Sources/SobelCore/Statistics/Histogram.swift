@@ -65,6 +65,29 @@ public struct Histogram: Hashable, Sendable, Codable {
         }
     }
 
+    /// A histogram that knows only the extremes of `region`: one count at its smallest value and one at its
+    /// largest. Enough for tables that depend on nothing else (``GlobalOperation/normalize``), at a fraction of
+    /// the cost of counting.
+    static func extremes(of region: SourceRegion, kernels: RowKernels) -> Histogram {
+        var (low, high) = (UInt8.max, UInt8.min)
+        for y in region.rect.y..<region.rect.maxY {
+            let row = region.row(y)
+            if let extremes = kernels.extremes {
+                extremes(row, region.rect.width, &low, &high)
+                continue
+            }
+            for x in 0..<region.rect.width {
+                low = Swift.min(low, row[x])
+                high = Swift.max(high, row[x])
+            }
+        }
+        var histogram = Histogram()
+        guard low <= high else { return histogram }
+        histogram.counts[Int(low)] += 1
+        histogram.counts[Int(high)] += 1
+        return histogram
+    }
+
     private mutating func flush(_ table: UnsafeMutablePointer<UInt32>) {
         for value in 0..<256 {
             counts[value] += Int(table[value]) + Int(table[256 + value]) + Int(table[512 + value]) + Int(table[768 + value])

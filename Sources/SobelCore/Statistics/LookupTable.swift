@@ -36,22 +36,27 @@ public struct LookupTable: Hashable, Sendable {
     ///   - threads: Threads to share the rows among.
     public func apply(to image: inout Image, threads: Int = 1) {
         precondition(image.channels == 1, "a lookup table maps gray pixels")
+        guard self != .identity else { return }
         let (width, height) = (image.width, image.height)
         image.withUnsafeMutableRows { base, stride in
             let whole = DestinationRegion(origin: base, rowStride: stride, rect: Rect(x: 0, y: 0, width: width, height: height))
             let bands = Swift.max(1, Swift.min(threads, height))
             DispatchQueue.concurrentPerform(iterations: bands) { band in
                 let rows = (height * band / bands)..<(height * (band + 1) / bands)
-                apply(to: whole.cropped(to: Rect(x: 0, y: rows.lowerBound, width: width, height: rows.count)))
+                apply(to: whole.cropped(to: Rect(x: 0, y: rows.lowerBound, width: width, height: rows.count)), kernels: .active)
             }
         }
     }
 
     /// Replaces every pixel of `region` with its table value.
-    func apply(to region: DestinationRegion) {
+    func apply(to region: DestinationRegion, kernels: RowKernels) {
         values.withUnsafeBufferPointer { table in
             for y in region.rect.y..<region.rect.maxY {
                 let row = region.row(y)
+                if let lookup = kernels.lookup {
+                    lookup(table.baseAddress, row, row, region.rect.width)
+                    continue
+                }
                 for x in 0..<region.rect.width { row[x] = table[Int(row[x])] }
             }
         }

@@ -117,19 +117,22 @@ extension Pipeline {
         return output
     }
 
-    /// Calls `body` once for every tile, on up to `threads` threads that take tiles in order.
-    static func forEachTile(of plan: TilePlan, threads: Int, _ body: @Sendable (Tile) -> Void) {
+    /// Calls `body` once for every tile, on up to `threads` threads that take tiles in order (last to first
+    /// when `reversed`).
+    static func forEachTile(of plan: TilePlan, threads: Int, reversed: Bool = false, _ body: @Sendable (Tile) -> Void) {
         let workers = Swift.min(threads, plan.count)
+        let count = plan.count
+        @Sendable func tile(_ position: Int) -> Tile { plan.tile(at: reversed ? count - 1 - position : position) }
         guard workers > 1 else {
-            for index in 0..<plan.count { body(plan.tile(at: index)) }
+            for position in 0..<count { body(tile(position)) }
             return
         }
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < plan.count else { return }
-                body(plan.tile(at: index))
+                let position = next.add(1, ordering: .relaxed).oldValue
+                guard position < count else { return }
+                body(tile(position))
             }
         }
     }
