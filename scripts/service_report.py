@@ -23,3 +23,7 @@ for name in dict.fromkeys(row["name"] for row in rows):
     print(f"  service MP/s vs the replaced design (7.6 MP/s): {served['mps'] / 7.6:.1f}x  (goal >= 10 at 4096^2)")
     print(f"  embedded latency / sobel filter:    {embedded['latency_ms'] / filt['latency_ms']:.2f}  (goal <= 1.3)")
     print("  stages (service, ms):", ", ".join(f"{k} {v:.1f}" for k, v in sorted(served["stages_ms"].items())))
+    for row in mine:
+        if row.get("latency_ratio_to_without_global_step"):
+            ratio = row["latency_ratio_to_without_global_step"]
+            print(f"  with normalize / without (interleaved): {ratio:.2f}  (goal <= 1.1)")

@@ -33,6 +33,8 @@ struct ServiceBench {
         var latencyMs: Double
         var mps: Double
         var ratioToFilter: Double?
+        /// For a job with a global step: its latency over the same job without it, measured interleaved.
+        var ratioToWithoutGlobalStep: Double? = nil
         var stagesMs: [String: Double]
         /// For throughput rows: the `sobel work` processes and the jobs submitted at once.
         var workers: Int? = nil
@@ -50,6 +52,7 @@ struct ServiceBench {
             case latencyMs = "latency_ms"
             case mps
             case ratioToFilter = "latency_ratio_to_filter"
+            case ratioToWithoutGlobalStep = "latency_ratio_to_without_global_step"
             case stagesMs = "stages_ms"
             case workers, jobs
         }
@@ -94,6 +97,11 @@ struct ServiceBench {
                 rows.append(row)
                 FileHandle.standardError.write(Data("measured \(input.name) \(mode)\n".utf8))
             }
+        }
+        // What a point-only global step costs a job: `gray,sobel:l2` and `gray,sobel:l2,normalize`, interleaved.
+        for input in inputs {
+            rows += try measureGlobalStepCost(input, coordinator: distributed)
+            FileHandle.standardError.write(Data("measured \(input.name) with and without normalize\n".utf8))
         }
         Self.stop(workers)
         workers = []
@@ -176,18 +184,47 @@ struct ServiceBench {
         return Row(input, mode: "sobel filter (in-process)", runs: runs, latencyMs: Self.median(latencies))
     }
 
+    /// The same job with and without `normalize` after the magnitude, alternating, so that drift on a shared
+    /// machine hits both alike.
+    private func measureGlobalStepCost(_ input: Input, coordinator: Coordinator) throws -> [Row] {
+        let plain = JobOptions(pipeline: .default)
+        let normalized = JobOptions(pipeline: try Pipeline(parsing: "gray,sobel:l2,normalize"))
+        var latencies: ([Double], [Double]) = ([], [])
+        for run in 0...runs {
+            let without = try latency(of: input, coordinator: coordinator, options: plain)
+            let with = try latency(of: input, coordinator: coordinator, options: normalized)
+            if run > 0 { (latencies.0, latencies.1) = (latencies.0 + [without], latencies.1 + [with]) }  // run 0 warms up
+        }
+        let mode = "rabbitmq+redis, 2 workers: "
+        let withoutRow = Row(input, mode: mode + "gray,sobel:l2", runs: runs, latencyMs: Self.median(latencies.0))
+        var withRow = Row(input, mode: mode + "…,normalize", runs: runs, latencyMs: Self.median(latencies.1))
+        withRow.ratioToWithoutGlobalStep = withRow.latencyMs / withoutRow.latencyMs
+        return [withoutRow, withRow]
+    }
+
+    /// Submits one job and waits for its result.
+    /// - Returns: The milliseconds from submission to the result, and the job's record.
+    private func run(_ input: Input, coordinator: Coordinator, options: JobOptions) throws -> (Double, JobRecord) {
+        let start = ContinuousClock.now
+        let id = try coordinator.submit(encoded: input.bytes, options: options)
+        let record = try coordinator.wait(for: id, timeout: .seconds(300))
+        guard case .done = try coordinator.result(id), let record else {
+            throw CommandFailure(message: "a benchmark job failed: \(try coordinator.status(id)?.error ?? "unknown")")
+        }
+        return ((ContinuousClock.now - start).milliseconds, record)
+    }
+
+    private func latency(of input: Input, coordinator: Coordinator, options: JobOptions) throws -> Double {
+        try run(input, coordinator: coordinator, options: options).0
+    }
+
     private func measure(_ input: Input, coordinator: Coordinator, mode: String) throws -> Row {
         var latencies: [Double] = []
         var stages: [String: [Double]] = [:]
         for run in 0...runs {
-            let start = ContinuousClock.now
-            let id = try coordinator.submit(encoded: input.bytes)
-            let record = try coordinator.wait(for: id, timeout: .seconds(300))
-            guard case .done = try coordinator.result(id), let record else {
-                throw CommandFailure(message: "a benchmark job failed: \(try coordinator.status(id)?.error ?? "unknown")")
-            }
+            let (latency, record) = try self.run(input, coordinator: coordinator, options: JobOptions())
             guard run > 0 else { continue }
-            latencies.append((ContinuousClock.now - start).milliseconds)
+            latencies.append(latency)
             let timings = record.timings
             for (name, value) in [
                 ("decode", timings.decode), ("plan", timings.plan), ("base64+publish", timings.publish),
@@ -215,7 +252,8 @@ struct ServiceBench {
                     row.mode as NSString,
                     row.latencyMs,
                     row.mps,
-                    (row.ratioToFilter.map { String(format: "%.2f×", $0) } ?? "") as NSString
+                    (row.ratioToFilter.map { String(format: "%.2f×", $0) }
+                        ?? row.ratioToWithoutGlobalStep.map { String(format: "%.2f× without", $0) } ?? "") as NSString
                 )
             )
             for (stage, ms) in row.stagesMs.sorted(by: { $0.key < $1.key }) {
