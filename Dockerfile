@@ -10,7 +10,7 @@ FROM swift:6.3-bookworm AS build
 # The build's Debian packages, the same list as SOBEL_APT_PACKAGES in scripts/lib/require.sh (a test checks).
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends pkg-config libpng-dev libjpeg-dev zlib1g-dev libhiredis-dev librabbitmq-dev \
+    && apt-get install -y --no-install-recommends pkg-config libpng-dev libjpeg-dev zlib1g-dev libdeflate-dev libhiredis-dev librabbitmq-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY Package.swift ./
@@ -27,7 +27,7 @@ RUN swift build -c release --product sobel --static-swift-stdlib $SWIFT_CPU_FLAG
 # ---- runtime: slim Debian with only the shared libraries sobel links, as a non-root user
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpng16-16=1.6.39-2+deb12u6 libjpeg62-turbo=1:2.1.5-2 zlib1g=1:1.2.13.dfsg-1 \
+    && apt-get install -y --no-install-recommends libpng16-16=1.6.39-2+deb12u6 libjpeg62-turbo=1:2.1.5-2 zlib1g=1:1.2.13.dfsg-1 libdeflate0=1.14-1 \
        libhiredis0.14=0.14.1-3 librabbitmq4=0.11.0-1+deb12u3 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin sobel

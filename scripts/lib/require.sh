@@ -1,7 +1,7 @@
 # Shared checks for the scripts: fail early, with a message that says what to do.
 
 # The Debian packages the build needs: libpng, libjpeg-turbo, zlib, hiredis and rabbitmq-c headers, found through pkg-config.
-SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev zlib1g-dev libhiredis-dev librabbitmq-dev"
+SOBEL_APT_PACKAGES="pkg-config libpng-dev libjpeg-dev zlib1g-dev libdeflate-dev libhiredis-dev librabbitmq-dev"
 # What the tests also need: redis-server and rabbitmq-server, which they start privately on free loopback
 # ports (scripts/lib/test-servers.sh), python3 to find free ports, and headless Chromium for the browser test.
 SOBEL_TEST_APT_PACKAGES="redis-server rabbitmq-server python3 python3-venv chromium chromium-driver"

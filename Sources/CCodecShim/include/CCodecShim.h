@@ -46,6 +46,23 @@ ccodec_status ccodec_png_read(ccodec_png_reader *reader, uint8_t *pixels, size_t
 ccodec_status ccodec_png_read_rows(ccodec_png_reader *reader, uint8_t *first_row, size_t stride, int count, char *message);
 void ccodec_png_close(ccodec_png_reader *reader);
 
+// MARK: PNG, the fast reader (png_fast.c)
+
+typedef struct ccodec_png_fast ccodec_png_fast;
+
+/// Walks the chunks of an in-memory PNG and checks every CRC. Returns CCODEC_UNSUPPORTED (with the reason in
+/// `header->message`) for anything but an 8-bit non-interlaced gray, gray+alpha, RGB or RGBA file with only
+/// known critical chunks: libpng reads those. On success `*reader` must be freed with `ccodec_png_fast_close`.
+ccodec_status ccodec_png_fast_open(const uint8_t *data, size_t size, uint32_t max_side, ccodec_png_fast **reader,
+                                   ccodec_header *header);
+/// Inflates the whole image data at once (libdeflate). CCODEC_UNSUPPORTED when the stream does not inflate to
+/// exactly the image's filtered rows, or a row's filter byte is above 4: libpng then reads the file.
+ccodec_status ccodec_png_fast_inflate(ccodec_png_fast *reader, char *message);
+/// Unfilters the next `count` rows into `first_row` (rows `stride` bytes apart): gray, RGB or RGBA as stored,
+/// gray+alpha as gray. Never fails once the image data has inflated.
+void ccodec_png_fast_read_rows(ccodec_png_fast *reader, uint8_t *first_row, size_t stride, int count);
+void ccodec_png_fast_close(ccodec_png_fast *reader);
+
 typedef struct {
     int level;                // zlib level 0...9
     int strategy;             // zlib strategy: 0 default, 1 filtered, 2 huffman only, 3 RLE

@@ -31,9 +31,13 @@ struct CodecBench {
                 row.input = label
                 row.sizeRatio = Double(encoded.count) / raw
                 results.append(row)
-                var decode = timer.measure("png-decode-\(preset)") { _ = try! PNG.decode(encoded) }
-                decode.input = label
-                results.append(decode)
+                // The default decoder (the fast reader takes these files) and libpng alone, one after the other.
+                for reader in PNG.Reader.allCases {
+                    let suffix = reader == .fastest ? "" : "-libpng"
+                    var decode = timer.measure("png-decode-\(preset)\(suffix)") { _ = try! PNG.decode(encoded, reader: reader) }
+                    decode.input = label
+                    results.append(decode)
+                }
             }
             let cores = ProcessInfo.processInfo.activeProcessorCount
             if cores > 1 {
