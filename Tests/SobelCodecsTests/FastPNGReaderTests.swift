@@ -19,13 +19,18 @@ import Testing
             #expect(image == expected, "\(label): the same pixels")
             var stitched: Image?
             #expect(throws: Never.self) {
-                try PNG.decode(bytes, bandRows: 7, size: { stitched = try Image(width: $0, height: $1, channels: $2) }) { band, firstRow in
-                    for y in 0..<band.height {
-                        for x in 0..<band.width {
-                            for c in 0..<band.channels { stitched![x, firstRow + y, c] = band[x, y, c] }
+                try PNG.decode(
+                    bytes,
+                    bandRows: 7,
+                    size: { stitched = try Image(width: $0, height: $1, channels: $2) },
+                    band: { band, firstRow in
+                        for y in 0..<band.height {
+                            for x in 0..<band.width {
+                                for c in 0..<band.channels { stitched![x, firstRow + y, c] = band[x, y, c] }
+                            }
                         }
                     }
-                }
+                )
             }
             #expect(stitched == expected, "\(label): the same pixels in bands")
         case (.failure(let expected as CodecError), .failure(let error as CodecError)):
