@@ -2,8 +2,10 @@
 // libpng. It walks the chunks itself and checks every CRC, inflates the whole image data at once with
 // libdeflate, and unfilters rows as they are asked for. Anything else — another bit depth or colour type,
 // interlacing, a critical chunk it does not know, a bad CRC, a zlib stream that does not inflate to exactly
-// the image, a filter byte above 4 — is refused with CCODEC_UNSUPPORTED before any row is handed out, and
-// libpng reads the file instead, with its own messages. So every accepted file decodes to libpng's pixels.
+// the image, a filter byte above 4, and whatever libpng itself refuses while it reads up to the image data
+// (chunk names that are not letters, chunks longer than its limits, a palette anywhere) — is refused with
+// CCODEC_UNSUPPORTED before any row is handed out, and libpng reads the file instead, with its own messages.
+// So every accepted file decodes to libpng's pixels (scripts/fuzz.sh PNGReaderFuzzer checks this).
 #include "CCodecShim.h"
 #include <libdeflate.h>
 #include <stdlib.h>
@@ -33,6 +35,32 @@ static ccodec_status refuse(ccodec_png_fast *reader, ccodec_header *header, cons
     header->message[CCODEC_MESSAGE_SIZE - 1] = '\0';
     ccodec_png_fast_close(reader);
     return CCODEC_UNSUPPORTED;
+}
+
+/// libpng's limit on an ancillary chunk's length (`png_set_chunk_malloc_max` in png_codec.c).
+#define ANCILLARY_CHUNK_MAX (16u << 20)
+
+/// Whether all four bytes of a chunk type are ASCII letters, as libpng requires of every chunk it reads.
+static int valid_chunk_type(const uint8_t *type) {
+    for (int i = 0; i < 4; i++) {
+        const uint8_t c = type[i];
+        if (c < 'A' || c > 'z' || (c > 'Z' && c < 'a')) return 0;
+    }
+    return 1;
+}
+
+/// The longest IDAT chunk libpng accepts for an 8-bit non-interlaced image (png_check_chunk_length):
+/// the filtered image plus zlib's worst-case overhead.
+static size_t idat_limit(uint32_t width, uint32_t height, int channels) {
+    const uint64_t row_factor = (uint64_t)width * (uint64_t)channels + 1;
+    uint64_t limit = 0x7FFFFFFFu;
+    if ((uint64_t)height <= 0xFFFFFFFFu / row_factor) {
+        limit = (uint64_t)height * row_factor;
+        const uint64_t capped = row_factor > 32566 ? 32566 : row_factor;
+        limit += 6 + 5 * (limit / capped + 1);
+        if (limit > 0x7FFFFFFFu) limit = 0x7FFFFFFFu;
+    }
+    return (size_t)(limit > ANCILLARY_CHUNK_MAX ? limit : ANCILLARY_CHUNK_MAX);
 }
 
 static int add_idat(ccodec_png_fast *reader, const uint8_t *data, size_t size) {
@@ -72,7 +100,10 @@ ccodec_status ccodec_png_fast_open(const uint8_t *data, size_t size, uint32_t ma
         const uint8_t *body = type + 4;
         const uint32_t crc = (uint32_t)libdeflate_crc32(0, type, 4 + (size_t)length);
         if (crc != big_endian(body + length)) return refuse(reader, header, "chunk CRC mismatch");
+        if (!valid_chunk_type(type)) return refuse(reader, header, "a chunk type that is not four letters");
         const int is_idat = memcmp(type, "IDAT", 4) == 0;
+        const size_t limit = is_idat && seen_header ? idat_limit(reader->width, reader->height, reader->source_channels) : ANCILLARY_CHUNK_MAX;
+        if (length > limit) return refuse(reader, header, "a chunk longer than libpng's limit");
         if (!seen_header) {
             if (memcmp(type, "IHDR", 4) != 0 || length != 13) return refuse(reader, header, "IHDR is not first");
             reader->width = big_endian(body);
@@ -98,10 +129,9 @@ ccodec_status ccodec_png_fast_open(const uint8_t *data, size_t size, uint32_t ma
             }
         } else if (memcmp(type, "IEND", 4) == 0) {
             seen_end = 1;
-        } else if ((type[0] & 0x20) == 0 && memcmp(type, "PLTE", 4) != 0) {
-            return refuse(reader, header, "an unknown critical chunk");  // libpng decides what to make of it
-        } else if (memcmp(type, "PLTE", 4) == 0 && reader->source_channels < 3) {
-            return refuse(reader, header, "a palette in a gray PNG");
+        } else if ((type[0] & 0x20) == 0) {
+            // PLTE included: libpng decides what to make of a palette in a gray or true-colour file.
+            return refuse(reader, header, "a critical chunk other than IHDR, IDAT and IEND");
         }
         if (!is_idat && reader->idat_count > 0) idat_ended = 1;
         offset += 12 + (size_t)length;

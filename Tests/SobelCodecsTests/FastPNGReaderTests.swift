@@ -80,6 +80,33 @@ import Testing
         #expect(decoded.channels == 1)
     }
 
+    /// A chunk with a valid CRC that libpng refuses while reading up to the image data: the fast reader must
+    /// not take the file (found by PNGReaderFuzzer: a chunk named `bKG\0`), nor one with a palette or a chunk
+    /// longer than libpng's limit.
+    @Test(arguments: [Array("bKG\0".utf8), Array("PLTE".utf8), Array("gAMA".utf8)])
+    func chunksLibpngRefusesAreLeftToLibpng(_ type: [UInt8]) throws {
+        let plain = try CodecFixtures.bytes("pngsuite/basn2c08.png")
+        let body: [UInt8] = type == Array("gAMA".utf8) ? Array(repeating: 0, count: (16 << 20) + 1) : [0, 0, 0]
+        var chunk = [UInt8]()
+        for shift in [24, 16, 8, 0] { chunk.append(UInt8(truncatingIfNeeded: body.count >> shift)) }
+        let crc = Self.crc32(type + body)
+        chunk += type + body
+        for shift in [24, 16, 8, 0] { chunk.append(UInt8(truncatingIfNeeded: crc >> UInt32(shift))) }
+        let withChunk = Array(plain[..<33]) + chunk + Array(plain[33...])  // right after IHDR (8 + 25 bytes)
+        #expect(PNG.reader(for: withChunk) == .libpng)
+        Self.expectSameAsLibpng(withChunk, String(decoding: type, as: UTF8.self))
+    }
+
+    /// PNG's CRC-32 (ISO 3309).
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        let table: [UInt32] = (0..<256).map { value in
+            (0..<8).reduce(UInt32(value)) { crc, _ in crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+        }
+        var crc = UInt32.max
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        return ~crc
+    }
+
     /// Damage anywhere in a file the fast reader takes: a flipped byte, a cut, a bad CRC. Never a crash, and
     /// the same outcome as libpng (the fast reader hands every file it doubts to libpng).
     @Test func damagedFilesBehaveAsWithLibpng() throws {

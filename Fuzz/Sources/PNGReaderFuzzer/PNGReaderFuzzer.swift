@@ -1,0 +1,55 @@
+import FuzzDriver
+import SobelCodecs
+import SobelCore
+
+/// The CRC-32 of PNG chunks (ISO 3309, the polynomial zlib uses), so that mutated chunks carry valid CRCs.
+let crcTable: [UInt32] = (0..<256).map { value in
+    (0..<8).reduce(UInt32(value)) { crc, _ in crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+}
+
+/// Rewrites every complete chunk's CRC after the signature: libFuzzer's mutations then reach the fast
+/// reader's chunk parser, inflater and unfilters instead of stopping at the first CRC check.
+func withValidCRCs(_ bytes: [UInt8]) -> [UInt8] {
+    var fixed = bytes
+    var offset = 8
+    while offset + 12 <= fixed.count {
+        let length = Int(fixed[offset..<offset + 4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        guard length <= fixed.count - offset - 12 else { break }
+        let crc = ~fixed[(offset + 4)..<(offset + 8 + length)].reduce(UInt32.max) { crcTable[Int(($0 ^ UInt32($1)) & 0xFF)] ^ ($0 >> 8) }
+        for byte in 0..<4 { fixed[offset + 8 + length + byte] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * byte)) }
+        offset += 12 + length
+    }
+    return fixed
+}
+
+/// One fuzz input, differentially: with valid CRCs, the default decoder (the fast reader when it takes the
+/// file) and libpng alone must both fail with a `CodecError` or give the same image.
+func decodeOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let bytes = withValidCRCs(start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? [])
+    let limits = DecodeLimits(maxPixels: 4_000_000)
+    func decode(_ reader: PNG.Reader) -> Result<Image, CodecError> {
+        do {
+            return .success(try PNG.decode(bytes, limits: limits, reader: reader))
+        } catch let error as CodecError {
+            return .failure(error)
+        } catch {
+            fatalError("decode threw a non-codec error: \(error)")
+        }
+    }
+    switch (decode(.fastest), decode(.libpng)) {
+    case (.success(let fast), .success(let libpng)) where fast != libpng:
+        fatalError("the fast reader's pixels differ from libpng's")
+    case (.success, .failure(let error)):
+        fatalError("the fast reader decoded a file libpng refuses: \(error)")
+    case (.failure(let error), .success):
+        fatalError("the fast reader refused a file libpng decodes: \(error)")
+    default:
+        return 0
+    }
+}
+
+/// SwiftPM links an executable's `main` to `<target>_main`; this one hands control to libFuzzer.
+@_cdecl("PNGReaderFuzzer_main")
+func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv) { decodeOneInput($0, $1) }
+}
