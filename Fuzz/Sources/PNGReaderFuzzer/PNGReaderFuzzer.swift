@@ -22,6 +22,14 @@ func withValidCRCs(_ bytes: [UInt8]) -> [UInt8] {
     return fixed
 }
 
+/// zlib's errors for a Huffman code that is not complete when the data reaches a codeword it lacks: libdeflate is
+/// more lenient with incomplete codes and decodes such streams (their Adler-32 still checked). The one known case
+/// where the fast reader accepts a file libpng refuses (docs/codecs.md).
+func acceptedByLibdeflateAlone(_ error: CodecError) -> Bool {
+    let text = "\(error)"
+    return text.contains("invalid literal/length code") || text.contains("invalid distance code")
+}
+
 /// One fuzz input, differentially: with valid CRCs, the default decoder (the fast reader when it takes the
 /// file) and libpng alone must both fail with a `CodecError` or give the same image.
 func decodeOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -39,7 +47,7 @@ func decodeOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     switch (decode(.fastest), decode(.libpng)) {
     case (.success(let fast), .success(let libpng)) where fast != libpng:
         fatalError("the fast reader's pixels differ from libpng's")
-    case (.success, .failure(let error)):
+    case (.success, .failure(let error)) where !acceptedByLibdeflateAlone(error):
         fatalError("the fast reader decoded a file libpng refuses: \(error)")
     case (.failure(let error), .success):
         fatalError("the fast reader refused a file libpng decodes: \(error)")
