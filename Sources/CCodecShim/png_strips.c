@@ -3,6 +3,7 @@
 // Z_FINISH; the stream's Adler-32 is the strips' checksums joined with adler32_combine. So strips can
 // be filtered and compressed on different threads (or different machines) and concatenated.
 #include "CCodecShim.h"
+#include "deflate_rle.h"
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -51,11 +52,79 @@ static unsigned long signed_sum(const uint8_t *filtered, size_t length) {
     return sum;
 }
 
+/// Whether `filters` names one filter (the others: several, chosen per row by the smallest signed sum).
+static int is_adaptive(int filters) {
+    return filters != 0x08 && filters != 0x10 && filters != 0x20 && filters != 0x40 && filters != 0x80;
+}
+
+/// Filters one row with the options' filter (or the best of the five, when adaptive) into `scratch`, which
+/// holds 6 rows of `length + 1` bytes; returns the filtered row (its filter byte first).
+static const uint8_t *filtered_row(int filters, const uint8_t *row, const uint8_t *above, size_t length, int channels,
+                                   uint8_t *scratch) {
+    if (!is_adaptive(filters)) {
+        const int fixed = filters == 0x08 ? 0 : filters == 0x10 ? 1 : filters == 0x20 ? 2 : filters == 0x40 ? 3 : 4;
+        filter_row(fixed, row, above, length, channels, scratch);
+        return scratch;
+    }
+    const uint8_t *chosen = scratch;
+    unsigned long best = ~0UL;
+    for (int type = 0; type < 5; type++) {
+        uint8_t *candidate = scratch + (size_t)(type + 1) * (length + 1);
+        filter_row(type, row, above, length, channels, candidate);
+        unsigned long sum = signed_sum(candidate + 1, length);
+        if (sum < best) {
+            best = sum;
+            chosen = candidate;
+        }
+    }
+    return chosen;
+}
+
+/// Level 1 with Z_RLE: the whole strip filtered into one buffer, then deflated by our run-length encoder
+/// (deflate_rle.c), which writes the same kind of stream as zlib's Z_RLE several times faster.
+static ccodec_status deflate_strip_runs(const uint8_t *rows, size_t stride, const uint8_t *row_above, int width, int height,
+                                        int channels, int filters, int last, uint8_t **output, size_t *output_size,
+                                        uint32_t *adler, char *message) {
+    const size_t length = (size_t)width * (size_t)channels;
+    const size_t total = (length + 1) * (size_t)height;
+    uint8_t *scratch = malloc(6 * (length + 1)), *filtered = malloc(total ? total : 1);
+    const size_t capacity = ccodec_deflate_rle_bound(total);
+    uint8_t *buffer = malloc(capacity);
+    if (scratch == NULL || filtered == NULL || buffer == NULL) {
+        free(scratch);
+        free(filtered);
+        free(buffer);
+        strncpy(message, "out of memory", CCODEC_MESSAGE_SIZE - 1);
+        return CCODEC_NO_MEMORY;
+    }
+    for (int y = 0; y < height; y++) {
+        const uint8_t *row = rows + (size_t)y * stride;
+        const uint8_t *chosen = filtered_row(filters, row, y > 0 ? row - stride : row_above, length, channels, scratch);
+        memcpy(filtered + (size_t)y * (length + 1), chosen, length + 1);
+    }
+    free(scratch);
+    const size_t written = ccodec_deflate_rle(filtered, total, last, buffer, capacity);
+    *adler = (uint32_t)adler32(adler32(0L, Z_NULL, 0), filtered, (uInt)total);
+    free(filtered);
+    if (written == 0) {
+        free(buffer);
+        strncpy(message, "deflate failed", CCODEC_MESSAGE_SIZE - 1);
+        return CCODEC_CORRUPT;
+    }
+    *output = buffer;
+    *output_size = written;
+    return CCODEC_OK;
+}
+
 ccodec_status ccodec_png_deflate_strip(const uint8_t *rows, size_t stride, const uint8_t *row_above,
                                        int width, int height, int channels, ccodec_png_options options, int last,
                                        uint8_t **output, size_t *output_size, uint32_t *adler, char *message) {
     *output = NULL;
     *output_size = 0;
+    if (options.strategy == Z_RLE && options.level <= 1) {
+        return deflate_strip_runs(rows, stride, row_above, width, height, channels, options.filters, last, output, output_size,
+                                  adler, message);
+    }
     size_t length = (size_t)width * (size_t)channels;
     uint8_t *filtered = malloc(6 * (length + 1));
     z_stream stream;
@@ -76,27 +145,12 @@ ccodec_status ccodec_png_deflate_strip(const uint8_t *rows, size_t stride, const
     stream.next_out = buffer;
     stream.avail_out = (uInt)capacity;
     uLong checksum = adler32(0L, Z_NULL, 0);
-    int adaptive = options.filters != 0x08 && options.filters != 0x10 && options.filters != 0x20
-        && options.filters != 0x40 && options.filters != 0x80;
-    int fixed = options.filters == 0x08 ? 0 : options.filters == 0x10 ? 1 : options.filters == 0x20 ? 2 : options.filters == 0x40 ? 3 : 4;
     int status = Z_OK;
     for (int y = 0; y < height && status == Z_OK; y++) {
         const uint8_t *row = rows + (size_t)y * stride;
-        const uint8_t *above = y > 0 ? row - stride : row_above;
-        uint8_t *chosen = filtered;
-        if (adaptive) {
-            unsigned long best = ~0UL;
-            for (int type = 0; type < 5; type++) {
-                uint8_t *candidate = filtered + (size_t)(type + 1) * (length + 1);
-                filter_row(type, row, above, length, channels, candidate);
-                unsigned long sum = signed_sum(candidate + 1, length);
-                if (sum < best) { best = sum; chosen = candidate; }
-            }
-        } else {
-            filter_row(fixed, row, above, length, channels, chosen);
-        }
+        const uint8_t *chosen = filtered_row(options.filters, row, y > 0 ? row - stride : row_above, length, channels, filtered);
         checksum = adler32(checksum, chosen, (uInt)(length + 1));
-        stream.next_in = chosen;
+        stream.next_in = (Bytef *)chosen;  // zlib does not write through next_in
         stream.avail_in = (uInt)(length + 1);
         int flush = y + 1 < height ? Z_NO_FLUSH : (last ? Z_FINISH : Z_SYNC_FLUSH);
         status = deflate(&stream, flush);

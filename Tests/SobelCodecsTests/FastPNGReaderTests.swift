@@ -126,3 +126,31 @@ import Testing
         }
     }
 }
+
+/// The `fast` preset's own run-length DEFLATE encoder (deflate_rle.c): its streams, cut into strips and
+/// joined, read back exactly through zlib (libpng) and libdeflate (the fast reader).
+@Suite struct RunLengthEncoderTests {
+    @Test func stripsReadBackThroughZlibAndLibdeflate() throws {
+        var generator = SeededGenerator(seed: 93)
+        let photo = try ImageCodec.decode(CodecFixtures.bytes("photos/photo-1001x701.ppm"))
+        var images = [try Pipeline.default.run(on: photo), try Image(width: 700, height: 300, format: .gray8)]  // an edge map; all zeros
+        for format in PixelFormat.allCases {
+            images.append(Image.random(width: 333, height: 257, format: format, using: &generator))
+        }
+        // Long runs of one value across block boundaries (64 KiB) and strips, and a few distinct values.
+        var runs = try Image(width: 1500, height: 200, format: .gray8)
+        for y in 0..<runs.height {
+            for x in 0..<runs.width { runs[x, y] = UInt8((x / 300 + y / 7) % 3 * 100) }
+        }
+        images.append(runs)
+        for (index, image) in images.enumerated() {
+            for threads in [1, 2, 5] {
+                for filter in [PNGEncodeOptions.Filter.sub, .none, .adaptive] {
+                    let bytes = try PNG.encode(image, options: PNGEncodeOptions(level: 1, strategy: .rle, filter: filter), threads: threads)
+                    #expect(try PNG.decode(bytes, reader: .libpng) == image, "image \(index), \(threads) threads, \(filter), through zlib")
+                    #expect(try PNG.decode(bytes, reader: .fastest) == image, "image \(index), \(threads) threads, \(filter), through libdeflate")
+                }
+            }
+        }
+    }
+}
