@@ -1,4 +1,5 @@
 import Foundation
+import SobelCodecs
 import SobelCore
 import SobelService
 import SobelServiceTestSupport
@@ -43,6 +44,19 @@ import Testing
             #expect(record.tilesDone == record.tilesTotal && record.tilesTotal % rounds == 0, "\(text): every round's tiles")
             #expect(record.statistics == (try Self.expectedStatistics(pipeline, image, result: expected)), "\(text)")
         }
+    }
+
+    /// The photo's edges already span 0…255, so `normalize`'s table is the identity: the result's strips, deflated
+    /// as the tiles arrived, are kept (random images take the other path, above: deflated again after the table).
+    @Test(arguments: Backend.allCases)
+    func anIdentityTableKeepsTheStripsDeflatedOnArrival(_ backend: Backend) throws {
+        let harness = try ServiceHarness(backend)
+        let photo = try ImageCodec.decode(Fixtures.bytes("photos/photo-1001x701.ppm"))
+        let edges = try Pipeline.default.run(on: photo)
+        #expect(Histogram(edges).minimum == 0 && Histogram(edges).maximum == 255, "the premise: the table is the identity")
+        let pipeline = try Pipeline(parsing: "gray,sobel:l2,normalize")
+        let (record, result) = try harness.run(photo, JobOptions(pipeline: pipeline, tileSize: .strips(rows: 40)))
+        #expect(record.status == .done && result == edges, "\(record.error ?? "")")
     }
 
     @Test(arguments: Backend.allCases)

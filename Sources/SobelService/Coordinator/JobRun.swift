@@ -15,8 +15,9 @@ import Synchronization
 ///
 /// A pipeline with global steps runs in rounds (``JobRound``): after each round the coordinator reduces the
 /// tiles' histograms and maps the round's output through the stage's table; the next round's chunks are cut
-/// from that image. When the last round ends at a global step, its strips are encoded once the table is
-/// applied, rather than as they arrive.
+/// from that image. When the last round ends at a global step, its strips are still deflated as they arrive,
+/// on the bet that the table is the identity (an edge map that already spans 0…255, the usual case for
+/// `normalize`); when it is not, they are deflated again once the table is applied.
 final class JobRun: @unchecked Sendable {
     let id: JobID
     /// The upload's gray rows, filled by the submitting thread.
@@ -26,7 +27,8 @@ final class JobRun: @unchecked Sendable {
     private let options: JobOptions
     private let acceptedAt: ContinuousClock.Instant
     private let deadlineMs: Int64
-    private let encoder: ResultEncoder
+    /// Replaced when the last round's table turns out to change pixels it has already deflated.
+    private var encoder: ResultEncoder
     private let record: Mutex<JobRecord>
     /// Touched only by the job's thread: the round under way, its publisher and its assembly.
     private var roundIndex = 0
@@ -128,13 +130,20 @@ final class JobRun: @unchecked Sendable {
             try runRound(isFirst: index == 0)
             if !round.stage.tail.isEmpty {
                 let finish = round.stage.finish(assembly.histogram)
+                let isLast = index == rounds.count - 1
+                if isLast && finish.table != .identity {
+                    // The strips deflated so far read pixels the table is about to change.
+                    encoder.waitForStrips()
+                    encoder = ResultEncoder(plan: plan, options: options.output)
+                }
                 finish.table.apply(to: &assembly.output, threads: ProcessInfo.processInfo.activeProcessorCount)
                 otsuLevel = finish.otsuLevel ?? otsuLevel
-                if index == rounds.count - 1 {
+                if isLast {
                     record.withLock { $0.statistics = ResultStatistics(finish.histogram, otsuThreshold: otsuLevel) }
-                    // Only now are the result's pixels final: every strip is encoded at once.
-                    assembly.output.withUnsafeRows { base, stride in
-                        for tile in 0..<plan.count { encoder.assembled(tile, base: base, stride: stride) }
+                    if finish.table != .identity {
+                        assembly.output.withUnsafeRows { base, stride in
+                            for tile in 0..<plan.count { encoder.assembled(tile, base: base, stride: stride) }
+                        }
                     }
                 }
             } else {
@@ -247,7 +256,7 @@ final class JobRun: @unchecked Sendable {
             try publisher.publish([index])
             return
         }
-        let streamsResult = roundIndex == rounds.count - 1 && round.stage.tail.isEmpty
+        let streamsResult = roundIndex == rounds.count - 1
         try assembly.add(bytes, tile: plan.tile(at: index), report: report, publishedMs: publisher.publishedMs(of: index)) {
             if streamsResult { encoder.assembled(index, base: $0, stride: $1) }
         }
