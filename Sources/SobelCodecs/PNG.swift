@@ -138,6 +138,22 @@ public enum PNG {
         return taken == true ? .fastest : .libpng
     }
 
+    /// Checks the byte count and the size `IHDR` declares against the limits, then opens `buffer` with one of the
+    /// shim's readers (the fast reader's or libpng's), which bounds each side by ``PlaneLimits/maxSide``.
+    private static func open(
+        _ buffer: UnsafeRawBufferPointer,
+        limits: DecodeLimits,
+        with opener: (UnsafePointer<UInt8>?, Int, UInt32, UnsafeMutablePointer<OpaquePointer?>, UnsafeMutablePointer<ccodec_header>) ->
+            ccodec_status
+    ) throws -> (status: ccodec_status, reader: OpaquePointer?, header: ccodec_header) {
+        try limits.check(byteCount: buffer.count)
+        if let size = declaredSize(buffer) { try limits.check(width: size.width, height: size.height) }
+        var reader: OpaquePointer?
+        var header = ccodec_header()
+        let status = opener(buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count, UInt32(PlaneLimits.maxSide), &reader, &header)
+        return (status, reader, header)
+    }
+
     /// Runs `body` with the fast reader over `buffer`, its image data inflated, when the fast reader takes the
     /// file; `nil` when libpng must read it.
     private static func withFastReader<R>(
@@ -145,17 +161,7 @@ public enum PNG {
         limits: DecodeLimits,
         _ body: (OpaquePointer?, ccodec_header) throws -> R
     ) throws -> R? {
-        try limits.check(byteCount: buffer.count)
-        if let size = declaredSize(buffer) { try limits.check(width: size.width, height: size.height) }
-        var reader: OpaquePointer?
-        var header = ccodec_header()
-        let status = ccodec_png_fast_open(
-            buffer.baseAddress?.assumingMemoryBound(to: UInt8.self),
-            buffer.count,
-            UInt32(PlaneLimits.maxSide),
-            &reader,
-            &header
-        )
+        let (status, reader, header) = try open(buffer, limits: limits, with: ccodec_png_fast_open)
         guard status == CCODEC_OK else {
             if status == CCODEC_NO_MEMORY { throw CodecError(status: status, message: "out of memory") }
             return nil
@@ -177,17 +183,7 @@ public enum PNG {
         limits: DecodeLimits,
         _ body: (OpaquePointer?, ccodec_header) throws -> R
     ) throws -> R {
-        try limits.check(byteCount: buffer.count)
-        if let size = declaredSize(buffer) { try limits.check(width: size.width, height: size.height) }
-        var reader: OpaquePointer?
-        var header = ccodec_header()
-        let status = ccodec_png_open(
-            buffer.baseAddress?.assumingMemoryBound(to: UInt8.self),
-            buffer.count,
-            UInt32(PlaneLimits.maxSide),
-            &reader,
-            &header
-        )
+        let (status, reader, header) = try open(buffer, limits: limits, with: ccodec_png_open)
         guard status == CCODEC_OK else {
             if status == CCODEC_CORRUPT && header.messageText.contains("signature") { throw CodecError.notAnImage }
             throw CodecError(status: status, message: header.messageText)
