@@ -27,6 +27,20 @@ import Testing
         }
     }
 
+    /// SIGKILLs the first worker process once the job has `tiles` tiles done, then waits for the job's end, which
+    /// must be `done`.
+    /// - Returns: The tiles done when the worker died, and the job's outcome.
+    static func killAWorker(of harness: ServiceHarness, after tiles: Int, tilesOf id: JobID) throws -> (Int, JobRecord, Image?) {
+        try waitForProgress(harness.coordinator, id, tiles: tiles)
+        let victim = harness.workers[0]
+        victim.signal(SIGKILL)
+        #expect(victim.waitForExit(timeout: 10) != nil)
+        let tilesAtKill = try harness.coordinator.status(id)?.tilesDone ?? 0
+        let (record, result) = try harness.outcome(of: id)
+        #expect(record.status == .done, "\(record.error ?? "")\n\(harness.workerLogs)")
+        return (tilesAtKill, record, result)
+    }
+
     @Test(arguments: Backend.allCases)
     func aPNGCorruptHalfWayFailsItsSubmitAndLeavesNoJob(_ backend: Backend) throws {
         let harness = try ServiceHarness(backend, workers: 1)
@@ -52,13 +66,7 @@ import Testing
         let harness = try ServiceHarness(.servers, workers: 2, prefetch: 4)
         let (image, options, pipeline) = Self.longJob(seed: 61)
         let id = try harness.coordinator.submit(image, options: options)
-        try Self.waitForProgress(harness.coordinator, id, tiles: 4)
-        let victim = harness.workers[0]
-        victim.signal(SIGKILL)
-        #expect(victim.waitForExit(timeout: 10) != nil)
-        let tilesAtKill = try harness.coordinator.status(id)?.tilesDone ?? 0
-        let (record, result) = try harness.outcome(of: id)
-        #expect(record.status == .done, "\(record.error ?? "")\n\(harness.workerLogs)")
+        let (tilesAtKill, record, result) = try Self.killAWorker(of: harness, after: 4, tilesOf: id)
         #expect(tilesAtKill < record.tilesTotal, "the worker died with work left")
         #expect(result == (try pipeline.run(on: image)), "bit-identical despite the dead worker")
     }

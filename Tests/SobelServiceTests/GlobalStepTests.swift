@@ -77,13 +77,7 @@ import Testing
         let pipeline = try Pipeline(parsing: "gray,blur:5,sobel:l1,normalize,blur:3,threshold:otsu")
         let id = try harness.coordinator.submit(image, options: JobOptions(pipeline: pipeline, tileSize: .strips(rows: 8)))
         // 96 strips a round: the kill comes once the second round is under way.
-        try FailureTests.waitForProgress(harness.coordinator, id, tiles: 96 + 4)
-        let victim = harness.workers[0]
-        victim.signal(SIGKILL)
-        #expect(victim.waitForExit(timeout: 10) != nil)
-        let tilesAtKill = try harness.coordinator.status(id)?.tilesDone ?? 0
-        let (record, result) = try harness.outcome(of: id)
-        #expect(record.status == .done, "\(record.error ?? "")\n\(harness.workerLogs)")
+        let (tilesAtKill, record, result) = try FailureTests.killAWorker(of: harness, after: 96 + 4, tilesOf: id)
         #expect(record.tilesTotal == 192 && tilesAtKill < 192, "the worker died with second-round work left (\(tilesAtKill) done)")
         #expect(result == (try pipeline.run(on: image)), "bit-identical despite the dead worker")
     }
