@@ -124,5 +124,7 @@ import Testing
         #expect(Histogram().minimum == nil && Histogram().mean == nil)
         #expect(throws: HistogramError.wrongBinCount(3)) { try Histogram(counts: [1, 2, 3]) }
         #expect(throws: HistogramError.negativeCount) { try Histogram(counts: [-1] + Array(repeating: 0, count: 255)) }
+        // Counts from a worker are checked before anything adds them up: a sum past Int.max would trap.
+        #expect(throws: HistogramError.tooManyPixels) { try Histogram(counts: [Int.max, 1] + Array(repeating: 0, count: 254)) }
     }
 }

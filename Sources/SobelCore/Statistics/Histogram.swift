@@ -3,7 +3,7 @@
 ///
 /// Histograms of disjoint parts add up to the histogram of the whole, so tiles are counted in
 /// parallel (or on different machines) and reduced with ``add(_:)``.
-public struct Histogram: Hashable, Sendable, Codable {
+public struct Histogram: Hashable, Sendable {
     /// `counts[v]` is the number of pixels of value `v`; always 256 entries.
     public private(set) var counts: [Int]
 
@@ -12,12 +12,21 @@ public struct Histogram: Hashable, Sendable, Codable {
         counts = Array(repeating: 0, count: 256)
     }
 
-    /// A histogram from its counts.
-    /// - Parameter counts: 256 non-negative counts.
-    /// - Throws: ``HistogramError`` when there are not 256 counts or one is negative.
+    /// The most pixels a histogram counts: small enough that ``total`` and ``mean`` never overflow.
+    public static let maxTotal = Int.max / 256
+
+    /// A histogram from its counts, e.g. as a worker reported them: checked, so that no arithmetic on it traps.
+    /// - Parameter counts: 256 non-negative counts adding up to at most ``maxTotal``.
+    /// - Throws: ``HistogramError`` when there are not 256 counts, one is negative, or they add up to too many.
     public init(counts: [Int]) throws(HistogramError) {
         guard counts.count == 256 else { throw HistogramError.wrongBinCount(counts.count) }
-        guard counts.allSatisfy({ $0 >= 0 }) else { throw HistogramError.negativeCount }
+        var total = 0
+        for count in counts {
+            guard count >= 0 else { throw HistogramError.negativeCount }
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow, sum <= Self.maxTotal else { throw HistogramError.tooManyPixels }
+            total = sum
+        }
         self.counts = counts
     }
 
@@ -127,11 +136,14 @@ public enum HistogramError: Error, Equatable, Sendable, CustomStringConvertible 
     case wrongBinCount(Int)
     /// A count below zero.
     case negativeCount
+    /// Counts adding up to more than ``Histogram/maxTotal``.
+    case tooManyPixels
 
     public var description: String {
         switch self {
         case .wrongBinCount(let count): "a histogram has 256 counts, not \(count)"
         case .negativeCount: "a histogram count is negative"
+        case .tooManyPixels: "a histogram's counts add up to more than \(Histogram.maxTotal) pixels"
         }
     }
 }
