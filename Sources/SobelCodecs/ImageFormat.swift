@@ -120,6 +120,33 @@ public enum ImageCodec {
         }
     }
 
+    /// Decodes any supported image while it arrives, in bands of rows: PNGs the fast reader takes are inflated as
+    /// their bytes come (``PNG/decode(arriving:limits:bandRows:size:band:)``); any other file is decoded as
+    /// ``decode(_:options:bandRows:size:band:)`` does once it has arrived.
+    /// - Parameters:
+    ///   - file: The arriving file.
+    ///   - options: Limits (checked against the declared length, and before any pixel buffer is allocated) and EXIF handling.
+    ///   - bandRows: Rows per band, at least 1.
+    ///   - size: Called once with the width, height and channels, before the first band.
+    ///   - band: Called with each band (full width) and the index of its first row, top to bottom.
+    /// - Throws: ``CodecError`` (possibly after some bands were delivered), the error the file's transfer
+    ///   failed with, or what the closures throw.
+    public static func decode(
+        arriving file: ArrivingFile,
+        options: DecodeOptions = DecodeOptions(),
+        bandRows: Int,
+        size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
+        band: (Image, _ firstRow: Int) throws -> Void
+    ) throws {
+        try options.limits.check(byteCount: file.expectedBytes)
+        let start = file.waitFor(8)
+        if ImageFormat.detect(UnsafeRawBufferPointer(start: file.base, count: start)) == .png {
+            return try PNG.decode(arriving: file, limits: options.limits, bandRows: bandRows, size: size, band: band)
+        }
+        let whole = try file.waitForAll()
+        try withExtendedLifetime(file) { try decode(whole, options: options, bandRows: bandRows, size: size, band: band) }
+    }
+
     /// Encodes an image, handing the file's bytes to `sink` in order.
     /// - Parameters:
     ///   - image: Any 8-bit image.

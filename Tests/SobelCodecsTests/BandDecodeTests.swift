@@ -6,16 +6,24 @@ import Testing
 
 /// `ImageCodec.decode(_:options:bandRows:size:band:)`: bands that put together equal the whole decode.
 @Suite struct BandDecodeTests {
-    /// Decodes in bands and stacks them back into one image, checking the calls' order on the way.
+    /// Decodes a file in memory in bands and stacks them back into one image.
     static func stacked(_ bytes: [UInt8], bandRows: Int) throws -> (image: Image, bands: Int) {
+        try stacked { size, band in try ImageCodec.decode(bytes, bandRows: bandRows, size: size, band: band) }
+    }
+
+    /// Runs a banded decode and stacks its bands back into one image, checking the calls' order on the way.
+    static func stacked(
+        _ decode: (
+            _ size: (_ width: Int, _ height: Int, _ channels: Int) throws -> Void,
+            _ band: (Image, _ firstRow: Int) throws -> Void
+        ) throws -> Void
+    ) throws -> (image: Image, bands: Int) {
         var size: (width: Int, height: Int, channels: Int)?
         var pixels = [UInt8]()
         var bands = 0
-        try ImageCodec.decode(
-            bytes,
-            bandRows: bandRows,
-            size: { size = ($0, $1, $2) },
-            band: { band, firstRow in
+        try decode(
+            { size = ($0, $1, $2) },
+            { band, firstRow in
                 let expected = try #require(size)
                 #expect(band.width == expected.width && band.channels == expected.channels)
                 #expect(firstRow == pixels.count / (expected.width * expected.channels), "bands arrive top to bottom")

@@ -63,6 +63,28 @@ ccodec_status ccodec_png_fast_inflate(ccodec_png_fast *reader, char *message);
 void ccodec_png_fast_read_rows(ccodec_png_fast *reader, uint8_t *first_row, size_t stride, int count);
 void ccodec_png_fast_close(ccodec_png_fast *reader);
 
+// MARK: PNG, the fast reader for a file still arriving (png_stream.c)
+
+/// Blocks until the first `end` bytes of the file have arrived, or no more will (the file ended or its
+/// transfer failed); returns how many bytes have arrived.
+typedef size_t (*ccodec_arrival_wait)(void *context, size_t end);
+typedef struct ccodec_png_stream ccodec_png_stream;
+
+/// Reads the chunks of a PNG arriving at `data` up to its image data, with the fast reader's rules, reading
+/// only bytes `wait` says have arrived. CCODEC_UNSUPPORTED (reason in `header->message`) for a file the fast
+/// readers do not take. On success `*reader` must be freed with `ccodec_png_stream_close`.
+ccodec_status ccodec_png_stream_open(const uint8_t *data, ccodec_arrival_wait wait, void *context, uint32_t max_side,
+                                     ccodec_png_stream **reader, ccodec_header *header);
+/// Inflates (zlib, as the bytes arrive) and unfilters the next `count` rows into `first_row` (rows `stride`
+/// bytes apart), as `ccodec_png_fast_read_rows` does. CCODEC_UNSUPPORTED when the file turns out to be one
+/// the fast readers do not take, or ends early: the rows handed out so far are right if the file is good, and
+/// the whole-file readers must read it to tell.
+ccodec_status ccodec_png_stream_read_rows(ccodec_png_stream *reader, uint8_t *first_row, size_t stride, int count, char *message);
+/// After the last row: checks that the image data ends with the image and walks the chunks to IEND.
+/// CCODEC_UNSUPPORTED as for `ccodec_png_stream_read_rows`.
+ccodec_status ccodec_png_stream_finish(ccodec_png_stream *reader, char *message);
+void ccodec_png_stream_close(ccodec_png_stream *reader);
+
 typedef struct {
     int level;                // zlib level 0...9
     int strategy;             // zlib strategy: 0 default, 1 filtered, 2 huffman only, 3 RLE
