@@ -31,7 +31,8 @@ func acceptedByLibdeflateAlone(_ error: CodecError) -> Bool {
 }
 
 /// One fuzz input, differentially: with valid CRCs, the default decoder (the fast reader when it takes the
-/// file) and libpng alone must both fail with a `CodecError` or give the same image.
+/// file) and libpng alone must both fail with a `CodecError` or give the same image; and the reader for arriving
+/// files (zlib as the bytes come, then the whole-file readers for anything it doubts) must end as the default does.
 func decodeOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = withValidCRCs(start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? [])
     let limits = DecodeLimits(maxPixels: 4_000_000)
@@ -44,7 +45,16 @@ func decodeOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
             fatalError("decode threw a non-codec error: \(error)")
         }
     }
-    switch (decode(.fastest), decode(.libpng)) {
+    let fastest = decode(.fastest)
+    switch (fastest, decodeArriving(bytes, limits: limits)) {
+    case (.success(let whole), .success(let arriving)) where whole != arriving:
+        fatalError("the arriving reader's pixels differ from the whole file's")
+    case (.success, .failure(let error)), (.failure(let error), .success):
+        fatalError("the arriving reader and the whole-file reader disagree: \(error)")
+    default:
+        break
+    }
+    switch (fastest, decode(.libpng)) {
     case (.success(let fast), .success(let libpng)) where fast != libpng:
         fatalError("the fast reader's pixels differ from libpng's")
     case (.success, .failure(let error)) where !acceptedByLibdeflateAlone(error):
@@ -53,6 +63,23 @@ func decodeOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         fatalError("the fast reader refused a file libpng decodes: \(error)")
     default:
         return 0
+    }
+}
+
+/// Decodes `bytes` as an arriving file (all of it already there) and stacks the bands.
+func decodeArriving(_ bytes: [UInt8], limits: DecodeLimits) -> Result<Image, CodecError> {
+    let file = ArrivingFile(expectedBytes: bytes.count)
+    bytes.withUnsafeBytes { try! file.append($0) }
+    file.finish()
+    var pixels: [UInt8] = []
+    var size = (0, 0, 0)
+    do {
+        try PNG.decode(arriving: file, limits: limits, bandRows: 5, size: { size = ($0, $1, $2) }, band: { band, _ in pixels += band.pixels })
+        return .success(try Image(width: size.0, height: size.1, channels: size.2, pixels: pixels))
+    } catch let error as CodecError {
+        return .failure(error)
+    } catch {
+        fatalError("the arriving decode threw a non-codec error: \(error)")
     }
 }
 

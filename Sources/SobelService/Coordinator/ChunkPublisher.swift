@@ -14,7 +14,7 @@ final class ChunkPublisher: Sendable {
     private let round: JobRound
     private let input: GrayInput
     private let pipeline: String
-    private let deadlineMs: Int64
+    private let deadline: JobDeadline
     private let times = Mutex<[Int: Int64]>([:])
     /// How the first pass ended: its duration, or the error it stopped with.
     let outcome = Completion<Duration>()
@@ -22,14 +22,12 @@ final class ChunkPublisher: Sendable {
     /// Chunks published per confirmed batch.
     static let batchSize = 64
 
-    init(queue: any JobQueue, job: JobID, round: JobRound, input: GrayInput, deadlineMs: Int64) {
-        (self.queue, self.job, self.round, self.input, self.deadlineMs) = (queue, job, round, input, deadlineMs)
+    init(queue: any JobQueue, job: JobID, round: JobRound, input: GrayInput, deadline: JobDeadline) {
+        (self.queue, self.job, self.round, self.input, self.deadline) = (queue, job, round, input, deadline)
         pipeline = round.stage.local.description
     }
 
     private var plan: TilePlan { round.plan }
-
-    private var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
 
     /// Starts the first pass on a thread of its own: every tile, in the order of its last input row.
     /// - Parameter published: Called on that thread once every chunk is out.
@@ -69,7 +67,7 @@ final class ChunkPublisher: Sendable {
         for start in stride(from: 0, to: tiles.count, by: Self.batchSize) {
             let batch = Array(tiles[start..<min(start + Self.batchSize, tiles.count)])
             let now = Date.nowMs
-            guard now < deadlineMs else { throw JobFailure(.deadline, "the deadline passed while publishing chunks") }
+            guard now < deadline.ms else { throw JobFailure(.deadline, "the deadline passed while publishing chunks") }
             let messages = Mutex<[Result<[UInt8], any Error>?]>(Array(repeating: nil, count: batch.count))
             DispatchQueue.concurrentPerform(iterations: batch.count) { position in
                 let message = Result { try chunk(batch[position], publishedMs: now).encoded() }
@@ -97,7 +95,7 @@ final class ChunkPublisher: Sendable {
             input: tile.input,
             format: .gray8,
             pipeline: pipeline,
-            deadlineMs: deadlineMs,
+            deadlineMs: deadline.ms,
             publishedMs: publishedMs
         )
         return ChunkMessage(header: header, pixels: input.pixels(of: tile.input))

@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-import SobelCodecs
+public import SobelCodecs
 import SobelConnections
 public import SobelCore
 
@@ -51,16 +51,46 @@ public final class Coordinator: Sendable {
     /// - Throws: ``CodecError`` for input that is not a supported image or exceeds the limits;
     ///   ``DependencyFailure`` when the store does not answer, so the job cannot be recorded.
     public func submit(encoded data: [UInt8], options: JobOptions = JobOptions()) throws -> JobID {
-        let acceptedAt = ContinuousClock.now
-        metrics.uploadReceived(bytes: data.count)
-        var run: JobRun?
-        do {
+        try submit(bytes: data.count, options: options) { size, band in
+            try ImageCodec.decode(data, options: DecodeOptions(limits: settings.decodeLimits), bandRows: Self.bandRows, size: size, band: band)
+        }
+    }
+
+    /// Accepts an upload that is still arriving and starts its job as soon as its header has: the image is
+    /// decoded while its bytes come (``ImageCodec/decode(arriving:options:bandRows:size:band:)``) and each
+    /// chunk is published once its rows are there, so the upload, the decode and the workers overlap. The
+    /// job's deadline counts from the upload's last band.
+    /// - Parameters:
+    ///   - file: The upload; whoever receives it appends to it from another thread.
+    ///   - options: Pipeline, output format and tile size.
+    /// - Returns: The new job's id, once the whole upload has arrived and decoded; the job runs in the background.
+    /// - Throws: ``CodecError`` for input that is not a supported image or exceeds the limits; the error the
+    ///   transfer failed with; ``DependencyFailure`` when the store does not answer.
+    public func submit(arriving file: ArrivingFile, options: JobOptions = JobOptions()) throws -> JobID {
+        try submit(bytes: file.expectedBytes, options: options) { size, band in
             try ImageCodec.decode(
-                data,
+                arriving: file,
                 options: DecodeOptions(limits: settings.decodeLimits),
                 bandRows: Self.bandRows,
-                size: { width, height, _ in run = try start(width: width, height: height, options: options, acceptedAt: acceptedAt) },
-                band: { band, _ in try run!.input.append(band) }
+                size: size,
+                band: band
+            )
+        }
+    }
+
+    /// Starts a job when `decode` reports the image's size and feeds it the bands `decode` delivers.
+    private func submit(
+        bytes: Int,
+        options: JobOptions,
+        decode: (_ size: (Int, Int, Int) throws -> Void, _ band: (Image, Int) throws -> Void) throws -> Void
+    ) throws -> JobID {
+        let acceptedAt = ContinuousClock.now
+        metrics.uploadReceived(bytes: bytes)
+        var run: JobRun?
+        do {
+            try decode(
+                { width, height, _ in run = try start(width: width, height: height, options: options, acceptedAt: acceptedAt) },
+                { band, _ in try run!.receive(band) }
             )
         } catch {
             run?.input.fail(error)
@@ -79,7 +109,7 @@ public final class Coordinator: Sendable {
         let acceptedAt = ContinuousClock.now
         let run = try start(width: image.width, height: image.height, options: options, acceptedAt: acceptedAt)
         do {
-            try run.input.append(image)
+            try run.receive(image)
         } catch {
             run.input.fail(error)
             throw error

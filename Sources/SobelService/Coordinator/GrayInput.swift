@@ -49,26 +49,28 @@ final class GrayInput: @unchecked Sendable {
         }
     }
 
-    /// Blocks until at least `rows` rows are there, decoding failed, or `deadline` passes.
+    /// Blocks until at least `rows` rows are there, decoding failed, or `deadline` passes (it moves on while
+    /// the upload arrives).
     /// - Returns: The rows there now, or `nil` at the deadline.
     /// - Throws: ``InputFailure`` when decoding failed.
-    func waitForRows(_ rows: Int, until deadline: Date) throws -> Int? {
+    func waitForRows(_ rows: Int, until deadline: JobDeadline) throws -> Int? {
         try wait(until: deadline) { rowsReady >= rows ? rowsReady : nil }
     }
 
     /// Blocks until the whole input is there, decoding failed, or `deadline` passes.
     /// - Returns: When the last band arrived, or `nil` at the deadline.
     /// - Throws: ``InputFailure`` when decoding failed.
-    func waitUntilComplete(until deadline: Date) throws -> ContinuousClock.Instant? {
+    func waitUntilComplete(until deadline: JobDeadline) throws -> ContinuousClock.Instant? {
         try wait(until: deadline) { completedAt }
     }
 
-    private func wait<T>(until deadline: Date, for value: () -> T?) throws -> T? {
+    private func wait<T>(until deadline: JobDeadline, for value: () -> T?) throws -> T? {
         try condition.withLock {
             while true {
                 if let value = value() { return value }
                 if let failure { throw failure }
-                guard condition.wait(until: deadline) else { return nil }
+                if deadline.hasPassed { return nil }
+                condition.wait(until: deadline.date)
             }
         }
     }

@@ -26,7 +26,7 @@ final class JobRun: @unchecked Sendable {
     private let rounds: [JobRound]
     private let options: JobOptions
     private let acceptedAt: ContinuousClock.Instant
-    private let deadlineMs: Int64
+    private let deadline: JobDeadline
     /// Replaced when the last round's table turns out to change pixels it has already deflated.
     private var encoder: ResultEncoder
     private let record: Mutex<JobRecord>
@@ -41,21 +41,33 @@ final class JobRun: @unchecked Sendable {
     /// re-made for the wait does not report the restart), at the cost of one idle round trip a second per job.
     static let storeCheckInterval = Duration.seconds(1)
 
-    /// Plans nothing and publishes nothing yet: ``run()`` does.
     /// The job's record as this run last wrote it (status, tiles, timings so far).
     var currentRecord: JobRecord { record.withLock { $0 } }
 
     init(coordinator: Coordinator, record: JobRecord, rounds: [JobRound], options: JobOptions, acceptedAt: ContinuousClock.Instant) throws {
         (self.coordinator, self.rounds, self.options, self.acceptedAt) = (coordinator, rounds, options, acceptedAt)
-        (id, deadlineMs) = (record.id, record.deadlineMs)
+        id = record.id
+        deadline = JobDeadline(length: coordinator.settings.deadline)
         self.record = Mutex(record)
         input = GrayInput(width: record.width, height: record.height)
         assembly = try Assembly(width: record.width, height: record.height, tiles: rounds[0].plan.count)
-        publisher = ChunkPublisher(queue: coordinator.queue, job: record.id, round: rounds[0], input: input, deadlineMs: record.deadlineMs)
+        publisher = ChunkPublisher(queue: coordinator.queue, job: record.id, round: rounds[0], input: input, deadline: deadline)
         encoder = ResultEncoder(plan: rounds[rounds.count - 1].plan, options: options.output)
         var logger = coordinator.logger
         logger[metadataKey: "job"] = "\(record.id)"
         self.logger = logger
+    }
+
+    /// Adds the next decoded band of the upload (converted to gray), and moves the deadline on: it counts from
+    /// the upload's last band. A record another replica reads keeps a deadline at most 30 s behind.
+    func receive(_ band: Image) throws {
+        try input.append(band)
+        deadline.restart()
+        record.withLock { record in
+            guard !record.status.isFinal, deadline.ms - record.deadlineMs > 30_000 else { return }
+            record.deadlineMs = deadline.ms
+            try? store.saveRecord(record)
+        }
     }
 
     private var store: any TileStore { coordinator.store }
@@ -64,7 +76,6 @@ final class JobRun: @unchecked Sendable {
     /// The tiles of every round.
     private var jobTiles: Int { round.jobTiles }
     private var metrics: ServiceMetrics { coordinator.metrics }
-    private var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
 
     /// Runs the job to its end, records the outcome and deletes its tiles; never throws. Call on the job's own thread.
     func run() {
@@ -97,6 +108,7 @@ final class JobRun: @unchecked Sendable {
             guard !record.status.isFinal else { return }
             record.status = status
             record.error = error
+            record.deadlineMs = deadline.ms
             if status == .done {
                 record.tilesDone = jobTiles
                 record.timings.total = (ContinuousClock.now - acceptedAt).milliseconds
@@ -105,7 +117,7 @@ final class JobRun: @unchecked Sendable {
                 try? store.saveRecord(record)
                 return
             }
-            var backoff = Backoff(window: .seconds(max(5, Double(deadlineMs - Date.nowMs) / 1000 + 5)))
+            var backoff = Backoff(window: .seconds(max(5, Double(deadline.ms - Date.nowMs) / 1000 + 5)))
             while (try? store.saveRecord(record)) == nil {
                 guard backoff.sleep() else { return }
             }
@@ -125,7 +137,7 @@ final class JobRun: @unchecked Sendable {
                 previous.finish()
                 roundIndex = index
                 assembly = try Assembly(width: input.width, height: input.height, tiles: plan.count)
-                publisher = ChunkPublisher(queue: coordinator.queue, job: id, round: round, input: previous, deadlineMs: deadlineMs)
+                publisher = ChunkPublisher(queue: coordinator.queue, job: id, round: round, input: previous, deadline: deadline)
             }
             try runRound(isFirst: index == 0)
             if !round.stage.tail.isEmpty {
@@ -175,7 +187,7 @@ final class JobRun: @unchecked Sendable {
         let publishing = publisher.start { [self] in if isFirst { transition(to: .running) } }
         defer { publishing.wait() }
         try collect()
-        let publishTime = try publisher.outcome.wait(until: deadline) ?? .zero
+        let publishTime = try publisher.outcome.wait(until: deadline.date) ?? .zero
         metrics.record(.publish, publishTime)
         let decodeTime = isFirst ? try awaitCompleteInput() - acceptedAt : nil
         let tiles = Double(assembly.received.count)
@@ -204,7 +216,7 @@ final class JobRun: @unchecked Sendable {
     private func collect() throws {
         while !assembly.isComplete {
             if let error = publisher.outcome.error { throw error }
-            let remaining = Duration.milliseconds(deadlineMs - Date.nowMs)
+            let remaining = Duration.milliseconds(deadline.ms - Date.nowMs)
             guard remaining > .zero else { throw deadlineFailure() }
             do {
                 switch try store.nextEvent(job: id, timeout: min(remaining, Self.storeCheckInterval)) {
@@ -266,12 +278,12 @@ final class JobRun: @unchecked Sendable {
     /// (a restart without persistence), records the job again and, once every chunk has gone out,
     /// republishes every tile not yet received.
     private func recoverStore() throws {
-        var backoff = Backoff(window: .milliseconds(max(0, deadlineMs - Date.nowMs)))
+        var backoff = Backoff(window: .milliseconds(max(0, deadline.ms - Date.nowMs)))
         while true {
             do {
                 if try store.record(id) == nil {
                     try store.saveRecord(record.withLock { $0 })
-                    guard try publisher.outcome.wait(until: deadline) != nil else { throw deadlineFailure() }
+                    guard try publisher.outcome.wait(until: deadline.date) != nil else { throw deadlineFailure() }
                     let missing = (0..<plan.count).filter { !assembly.received.contains($0) }
                     logger.warning("the store lost the job; publishing its \(missing.count) missing tiles again")
                     try publisher.publish(missing)

@@ -58,10 +58,11 @@ struct JobsController {
         return response
     }
 
-    /// Reads the upload within the server's budget for uploads still arriving, and submits it. The body and its
-    /// reservation are given up when this returns, before any wait for the result.
+    /// Reads the upload within the server's budget for uploads still arriving, and submits it. A raw body with a
+    /// declared length is decoded while it arrives (the job starts with its first rows); a form, or a body sent
+    /// without a length, is read whole first. The body and its reservation are given up when this returns,
+    /// before any wait for the result.
     private func receive(_ request: Request, declared: Int?, fields: [(String, String)], boundary: String?) async throws -> (JobID, JobQuery) {
-        var fields = fields
         guard let reservation = uploads.reserve(min(declared ?? settings.maxUploadBytes, settings.maxUploadBytes)) else {
             throw APIError(
                 .serviceUnavailable,
@@ -71,6 +72,11 @@ struct JobsController {
             )
         }
         defer { reservation.release() }
+        if boundary == nil, let declared {
+            let query = try JobQuery(fields)
+            return (try await submitWhileArriving(request.body, length: declared, options: query.options), query)
+        }
+        var fields = fields
         let body = try await request.body.collect(upTo: settings.maxUploadBytes)  // refused while streaming when too large
         let upload: [UInt8]
         if let boundary {
@@ -87,6 +93,23 @@ struct JobsController {
         let options = query.options
         let id = try await blocking { [coordinator] in try coordinator.submit(encoded: upload, options: options) }
         return (id, query)
+    }
+
+    /// Submits a body of `length` bytes that the coordinator decodes on its own thread while this task receives
+    /// it. A transfer that fails (the client goes away, or goes silent past the idle timeout) ends the decode with
+    /// that error.
+    private func submitWhileArriving(_ body: RequestBody, length: Int, options: JobOptions) async throws -> JobID {
+        let file = ArrivingFile(expectedBytes: length)
+        async let id = blocking { [coordinator] in try coordinator.submit(arriving: file, options: options) }
+        do {
+            for try await buffer in body {
+                try buffer.withUnsafeReadableBytes { try file.append($0) }
+            }
+            file.finish()
+        } catch {
+            file.fail(error)
+        }
+        return try await id
     }
 
     /// `GET /api/v1/jobs/{id}`: the job's status, tiles and timings, from any replica.

@@ -101,7 +101,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .maxPendingUploadMB:
             "The most MiB that uploads still arriving may hold together (each counts its declared size, or the largest upload); beyond it, uploads get 503"
         case .maxMegapixels: "The largest image, in megapixels"
-        case .deadlineSeconds: "Seconds a job may take"
+        case .deadlineSeconds: "Seconds a job may take once its upload has arrived"
         case .maxQueue: "Queued chunks beyond which uploads get 503"
         case .idleTimeoutSeconds: "Seconds a connection may stay silent, mid-upload too, before it is closed"
         case .apiToken:
