@@ -47,6 +47,21 @@ static ccodec_status failure(struct ccodec_png_reader *reader) {
     return reader->truncated ? CCODEC_TRUNCATED : CCODEC_CORRUPT;
 }
 
+/// Whether a chunk before the image data declares more bytes than the file has left. libpng allocates and clears
+/// a text, profile or palette chunk's declared length before it reads it (measured: a 716-byte file whose iTXt
+/// claims 1.9 GB made libpng 1.6.39 take 1.9 GB and 3.7 s), and the file would turn out truncated anyway.
+static int chunk_runs_past_end(const uint8_t *data, size_t size) {
+    size_t offset = 8;
+    while (size - offset >= 8) {
+        const uint32_t length = (uint32_t)data[offset] << 24 | (uint32_t)data[offset + 1] << 16 | (uint32_t)data[offset + 2] << 8 | data[offset + 3];
+        const uint8_t *type = data + offset + 4;
+        if (memcmp(type, "IDAT", 4) == 0 || memcmp(type, "IEND", 4) == 0) return 0;
+        if ((uint64_t)length + 12 > size - offset) return 1;
+        offset += 12 + (size_t)length;
+    }
+    return 0;
+}
+
 ccodec_status ccodec_png_open(const uint8_t *data, size_t size, uint32_t max_side,
                               ccodec_png_reader **out, ccodec_header *header) {
     memset(header, 0, sizeof *header);
@@ -54,6 +69,10 @@ ccodec_status ccodec_png_open(const uint8_t *data, size_t size, uint32_t max_sid
     if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
         copy_message(header->message, "not a PNG signature");
         return CCODEC_CORRUPT;
+    }
+    if (chunk_runs_past_end(data, size)) {
+        copy_message(header->message, "a chunk runs past the end of the file");
+        return CCODEC_TRUNCATED;
     }
     struct ccodec_png_reader *reader = calloc(1, sizeof *reader);
     if (reader == NULL) return CCODEC_NO_MEMORY;

@@ -122,6 +122,18 @@ import Testing
         return result
     }
 
+    /// A chunk before the image data that claims more bytes than the file has (found by PNGReaderFuzzer: a 716-byte
+    /// file whose iTXt claimed 1.9 GB made libpng allocate and clear 1.9 GB, 3.7 s): refused as truncated at once.
+    @Test(arguments: ["iTXt", "zTXt", "tEXt", "iCCP", "sPLT", "eXIf", "abCd"])
+    func aChunkClaimingMoreThanTheFileHasIsRefusedAtOnce(_ type: String) throws {
+        let plain = try CodecFixtures.bytes("pngsuite/basn0g08.png")
+        let lie = bigEndian(0x7300_0000) + Array(type.utf8) + Array("Title\0\0\0fi\0Otsikko\0".utf8)
+        let bomb = Array(plain[..<33]) + lie
+        let start = ContinuousClock.now
+        #expect(throws: CodecError.truncated) { try ImageCodec.decode(bomb) }
+        #expect(ContinuousClock.now - start < .seconds(1), "refused without allocating the claimed length")
+    }
+
     @Test func everyVariantDecodesOrFailsWithATypedErrorInTime() throws {
         let variants = try Self.variants()
         #expect(variants.count >= 500)
