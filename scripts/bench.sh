@@ -3,9 +3,10 @@
 # best CPU level, and forced to each lower one), and the tuned build, measured one right after another on this
 # machine. Takes about 15 minutes.
 # Usage: scripts/bench.sh [TARGET_CPU]       (default znver4; e.g. haswell, native)
-#        scripts/bench.sh --service     whole service jobs and throughput only (private RabbitMQ and Redis; ~6 minutes)
+#        scripts/bench.sh --service     whole service jobs, throughput and upload latency only (private RabbitMQ and Redis; ~7 minutes)
 # Writes bench-out/anchors/results.{md,json}, bench-out/{default,level-avx2,level-baseline,tuned,codecs,codecs-opencv}.json
-# and docs/charts/kernels.png, or with --service bench-out/{service,service-opencv}.json and docs/charts/{service,throughput}.png.
+# and docs/charts/kernels.png, or with --service bench-out/{service,service-opencv,upload-latency-*}.json and
+# docs/charts/{service,throughput}.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/require.sh
@@ -29,6 +30,25 @@ if [ "${1:-}" = --service ]; then
     export SOBEL_REDIS_URL SOBEL_AMQP_URL
     echo "== sobel bench --service (default build, $("$sobel" --version))"
     "$sobel" bench --service --json --save-inputs "$out/service-inputs" > "$out/service.json"
+    echo "== upload latency: last upload byte -> last result byte at 100 Mbit/s, through sobel serve (scripts/upload_latency.py)"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    latency() {  # MODE, then the command that serves on $port
+        local mode=$1
+        shift
+        "$@" > "$out/serve-$mode.log" 2>&1 &
+        local server=$!
+        until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; do sleep 0.2; done
+        python3 scripts/upload_latency.py "http://127.0.0.1:$port/api/v1/jobs" "$out/service-inputs/png-4096.png" \
+            --label "$mode" > "$out/upload-latency-$mode.json"
+        kill "$server"
+        wait "$server" || true
+    }
+    "$sobel" work > "$out/work-1.log" 2>&1 & worker1=$!
+    "$sobel" work > "$out/work-2.log" 2>&1 & worker2=$!
+    latency distributed "$sobel" serve --port "$port"
+    kill "$worker1" "$worker2"
+    wait "$worker1" "$worker2" || true
+    latency embedded env -u SOBEL_REDIS_URL -u SOBEL_AMQP_URL "$sobel" serve --port "$port" --workers 2
     echo "== OpenCV decode + Sobel + PNG encode on the same inputs"
     python3 -m pip install -q opencv-python-headless==5.0.0.93 numpy
     python3 scripts/service_anchor.py "$out/service-inputs" > "$out/service-opencv.json"

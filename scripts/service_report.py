@@ -27,3 +27,11 @@ for name in dict.fromkeys(row["name"] for row in rows):
         if row.get("latency_ratio_to_without_global_step"):
             ratio = row["latency_ratio_to_without_global_step"]
             print(f"  with normalize / without (interleaved): {ratio:.2f}  (goal <= 1.1)")
+for mode in ("distributed", "embedded"):
+    path = os.path.join(out, f"upload-latency-{mode}.json")
+    if os.path.exists(path):
+        latency = json.load(open(path))
+        streamed, collected = latency["streamed"], latency["collected"]
+        print(f"upload at {latency['rate_mbit']:.0f} Mbit/s ({latency['file_bytes'] / 1e6:.1f} MB PNG), {mode}: last upload byte -> last result byte")
+        print(f"  decoded while arriving: {streamed['after_last_byte_ms']:7.1f} ms (goal <= 150), runs {streamed['runs_after_last_byte_ms']}")
+        print(f"  read whole, then decoded: {collected['after_last_byte_ms']:5.1f} ms, runs {collected['runs_after_last_byte_ms']}")

@@ -204,6 +204,20 @@ public final class Coordinator: Sendable {
         return try status(id)
     }
 
+    /// Blocks until a job this coordinator runs is finished, or `timeout` passes, and gives its result: a job
+    /// that ended here done gives the bytes it encoded, without reading them back from the store.
+    /// - Parameters:
+    ///   - id: The job.
+    ///   - timeout: The longest wait.
+    /// - Returns: The encoded image when done; otherwise the state the job is in.
+    /// - Throws: ``DependencyFailure`` when the store does not answer.
+    public func waitForResult(_ id: JobID, timeout: Duration) throws -> JobResult {
+        if let run = local.wait(for: id, timeout: timeout), let bytes = run.encodedResult {
+            return .done(bytes: bytes, mediaType: run.mediaType)
+        }
+        return try result(id)
+    }
+
     /// The number of jobs this coordinator is running.
     public var runningJobs: Int { local.count }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import SobelCodecs
 import SobelConnections
 import SobelCore
 import Synchronization
@@ -41,6 +42,11 @@ final class JobRun: @unchecked Sendable {
     /// re-made for the wait does not report the restart), at the cost of one idle round trip a second per job.
     static let storeCheckInterval = Duration.seconds(1)
 
+    /// The encoded result, once the job is done and its result stored.
+    private(set) var encodedResult: [UInt8]?
+    /// The result's media type.
+    var mediaType: String { options.output.format.mediaType }
+
     /// The job's record as this run last wrote it (status, tiles, timings so far).
     var currentRecord: JobRecord { record.withLock { $0 } }
 
@@ -80,11 +86,12 @@ final class JobRun: @unchecked Sendable {
     /// Runs the job to its end, records the outcome and deletes its tiles; never throws. Call on the job's own thread.
     func run() {
         do {
-            let resultBytes = try produceResult()
+            let result = try produceResult()
             transition(to: .done)
+            encodedResult = result
             logger.info("job done", metadata: ["tiles": "\(jobTiles)", "ms": "\(Int(record.withLock { $0.timings.total }))"])
             try? store.countJob(.done)
-            metrics.jobDone(resultBytes: resultBytes)
+            metrics.jobDone(resultBytes: result.count)
             metrics.record(.total, ContinuousClock.now - acceptedAt)
         } catch let failure as InputFailure {
             // The submitter reports the codec error; nobody was given this job's id.
@@ -125,8 +132,8 @@ final class JobRun: @unchecked Sendable {
     }
 
     /// Runs every round, then encodes and stores the result.
-    /// - Returns: The size of the encoded result.
-    private func produceResult() throws -> Int {
+    /// - Returns: The encoded result.
+    private func produceResult() throws -> [UInt8] {
         defer { encoder.waitForStrips() }
         var otsuLevel: UInt8?
         for index in rounds.indices {
@@ -178,7 +185,7 @@ final class JobRun: @unchecked Sendable {
         } catch {
             throw JobFailure(.store, "could not store the result: \(error)")
         }
-        return bytes.count
+        return bytes
     }
 
     /// Publishes the round's chunks and collects its tiles into ``assembly``; the first round also waits

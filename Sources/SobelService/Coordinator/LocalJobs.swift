@@ -23,12 +23,17 @@ final class LocalJobs: @unchecked Sendable {
 
     var count: Int { condition.withLock { running.count } }
 
-    func wait(for id: JobID, timeout: Duration) {
+    /// Blocks until the job ends here, or `timeout` passes.
+    /// - Returns: The job's run once it has ended; `nil` if this coordinator does not run it, or at the timeout.
+    @discardableResult
+    func wait(for id: JobID, timeout: Duration) -> JobRun? {
         let deadline = Date().addingTimeInterval(timeout.seconds)
-        condition.withLock {
+        return condition.withLock {
+            guard let run = running[id] else { return nil }
             while running[id] != nil {
-                guard condition.wait(until: deadline) else { return }
+                guard condition.wait(until: deadline) else { return nil }
             }
+            return run
         }
     }
 }

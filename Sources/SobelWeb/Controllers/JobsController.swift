@@ -128,8 +128,7 @@ struct JobsController {
 
     private func waitedResult(_ id: JobID) async throws -> Response {
         let timeout = coordinator.settings.deadline + .seconds(5)
-        _ = try await blocking { [coordinator] in try coordinator.wait(for: id, timeout: timeout) }
-        return try image(of: try await blocking { [coordinator] in try coordinator.result(id) })
+        return try image(of: try await blocking { [coordinator] in try coordinator.waitForResult(id, timeout: timeout) })
     }
 
     private func image(of result: JobResult) throws -> Response {

@@ -207,8 +207,7 @@ struct ServiceBench {
     private func run(_ input: Input, coordinator: Coordinator, options: JobOptions) throws -> (Double, JobRecord) {
         let start = ContinuousClock.now
         let id = try coordinator.submit(encoded: input.bytes, options: options)
-        let record = try coordinator.wait(for: id, timeout: .seconds(300))
-        guard case .done = try coordinator.result(id), let record else {
+        guard case .done = try coordinator.waitForResult(id, timeout: .seconds(300)), let record = try coordinator.status(id) else {
             throw CommandFailure(message: "a benchmark job failed: \(try coordinator.status(id)?.error ?? "unknown")")
         }
         return ((ContinuousClock.now - start).milliseconds, record)
