@@ -9,7 +9,7 @@ import sys
 out = sys.argv[1] if len(sys.argv) > 1 else "bench-out"
 rows = json.load(open(os.path.join(out, "service.json")))
 opencv = {row["name"]: row for row in json.load(open(os.path.join(out, "service-opencv.json")))}
-for name in dict.fromkeys(row["name"] for row in rows):
+for name in dict.fromkeys(row["name"] for row in rows if not row["name"].startswith("chunk-")):
     mine = [row for row in rows if row["name"] == name]
     filt = next(row for row in mine if row["mode"].startswith("sobel filter"))
     served = next(row for row in mine if row["mode"].startswith("rabbitmq"))
@@ -27,6 +27,11 @@ for name in dict.fromkeys(row["name"] for row in rows):
         if row.get("latency_ratio_to_without_global_step"):
             ratio = row["latency_ratio_to_without_global_step"]
             print(f"  with normalize / without (interleaved): {ratio:.2f}  (goal <= 1.1)")
+transport = [row for row in rows if row["name"].startswith("chunk-")]
+if transport:
+    print(f"chunk transport, wire format v1, per {transport[0]['name']} chunk ({transport[0]['stages_ms']['bytes_on_the_wire'] / 1e6:.2f} MB on the wire)")
+    for row in transport:
+        print(f"  {row['mode']:<40} {row['latency_ms'] * 1000:8.0f} us  {row['stages_ms']['ratio_to_copy']:6.1f}x a copy")
 for mode in ("distributed", "embedded"):
     path = os.path.join(out, f"upload-latency-{mode}.json")
     if os.path.exists(path):

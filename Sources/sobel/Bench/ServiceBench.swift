@@ -98,6 +98,7 @@ struct ServiceBench {
                 FileHandle.standardError.write(Data("measured \(input.name) \(mode)\n".utf8))
             }
         }
+        rows += try measureChunkTransport(inputs[0])
         // What a point-only global step costs a job: `gray,sobel:l2` and `gray,sobel:l2,normalize`, interleaved.
         for input in inputs {
             rows += try measureGlobalStepCost(input, coordinator: distributed)
@@ -113,6 +114,44 @@ struct ServiceBench {
             FileHandle.standardError.write(Data("measured throughput with \(count) worker processes\n".utf8))
         }
         return rows
+    }
+
+    /// What wire format v1 costs per chunk — a one-line JSON header and the base64 of the pixels — encoded by the
+    /// coordinator and decoded (and checked) by a worker, next to a plain copy of the same pixels: a chunk of about
+    /// 1 MiB of `input`'s gray, as the coordinator cuts them.
+    private func measureChunkTransport(_ input: Input) throws -> [Row] {
+        let gray = try Pipeline([.gray]).run(on: ImageCodec.decode(input.bytes))
+        let rect = Rect(x: 0, y: 0, width: gray.width, height: min(gray.height, (1 << 20) / gray.width))
+        let pixels = Array(gray.pixels[..<rect.area])  // full-width rows from the top
+        let header = ChunkHeader(
+            job: JobID(),
+            tile: 0,
+            tiles: 1,
+            imageWidth: gray.width,
+            imageHeight: gray.height,
+            output: rect,
+            input: rect,
+            format: .gray8,
+            pipeline: Pipeline.default.description,
+            deadlineMs: .max,
+            publishedMs: 0
+        )
+        let message = ChunkMessage(header: header, pixels: pixels)
+        let encoded = try message.encoded()
+        let timer = BenchTimer(width: rect.width, height: rect.height, threads: 1, runs: 41)
+        var copy = [UInt8](repeating: 0, count: pixels.count)
+        let results = [
+            timer.measure("encode") { _ = try? message.encoded() },
+            timer.measure("decode") { _ = try? ChunkMessage(decoding: encoded) },
+            timer.measure("copy") { copy.withUnsafeMutableBytes { target in pixels.withUnsafeBytes { target.copyMemory(from: $0) } } },
+        ]
+        let chunk = Input(name: "chunk-\(rect.width)x\(rect.height)", bytes: [], width: rect.width, height: rect.height)
+        let copyMs = 1000 * Double(rect.area) / results[2].mps / 1e6
+        return zip(["chunk encode (JSON + base64)", "chunk decode and check", "copy of the chunk's pixels"], results).map { mode, result in
+            var row = Row(chunk, mode: mode, runs: result.runs, latencyMs: 1000 * Double(rect.area) / result.mps / 1e6)
+            row.stagesMs = ["bytes_on_the_wire": Double(encoded.count), "ratio_to_copy": row.latencyMs / copyMs]
+            return row
+        }
     }
 
     /// The largest worker count of the throughput sweep.
