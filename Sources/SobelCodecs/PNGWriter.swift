@@ -95,20 +95,49 @@ public struct PNGStripEncoder: Sendable {
     /// - Parameter segments: The strips' segments, in order.
     /// - Returns: The file's bytes.
     public func file(_ segments: [PNGSegment]) -> [UInt8] {
+        var joiner = PNGSegmentJoiner(encoder: self, segments: segments.count)
+        return segments.reduce(into: joiner.start()) { bytes, segment in bytes += joiner.next(segment) }
+    }
+}
+
+/// Joins segments into a PNG file piece by piece, in order, for a reader that sends the file while later strips
+/// are still being deflated. ``PNGStripEncoder/file(_:)`` is its whole-file form.
+public struct PNGSegmentJoiner: Sendable {
+    private var stream: IDATStream
+    private let segments: Int
+    private var joined = 0
+
+    /// - Parameters:
+    ///   - encoder: The encoder that makes the segments.
+    ///   - segments: How many segments cover the image.
+    public init(encoder: PNGStripEncoder, segments: Int) {
+        stream = IDATStream(encoder: encoder)
+        self.segments = segments
+    }
+
+    /// The file's first bytes: signature and IHDR.
+    /// - Returns: The bytes.
+    public func start() -> [UInt8] {
         var bytes: [UInt8] = []
-        var stream = IDATStream(encoder: self)
         stream.begin { bytes.append(contentsOf: $0) }
-        for (index, segment) in segments.enumerated() {
-            stream.append(segment, isLast: index == segments.count - 1) { bytes.append(contentsOf: $0) }
-        }
-        stream.end { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// The next segment's bytes in the file; after the last segment, the file's end too.
+    /// - Parameter segment: The segment after those joined so far.
+    /// - Returns: The bytes that follow those returned so far.
+    public mutating func next(_ segment: PNGSegment) -> [UInt8] {
+        var bytes: [UInt8] = []
+        joined += 1
+        stream.append(segment, isLast: joined == segments) { bytes.append(contentsOf: $0) }
+        if joined == segments { stream.end { bytes.append(contentsOf: $0) } }
         return bytes
     }
 }
 
 /// Writes a PNG's chunks around segments: signature and IHDR, one IDAT per segment (the zlib header before
 /// the first, the joined Adler-32 after the last), IEND.
-struct IDATStream {
+struct IDATStream: Sendable {
     let encoder: PNGStripEncoder
     private var adler: UInt32 = 1
     private var isFirst = true

@@ -33,7 +33,8 @@ import Testing
         }
     }
 
-    /// Reads the answer until the server closes the connection or the body's declared length has come.
+    /// Reads the answer: its head, and its body by its declared length or its chunked encoding; the body is
+    /// empty when the server closes the connection before its end.
     static func answer(_ socket: Int32) -> (head: String, body: [UInt8]) {
         var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -42,17 +43,35 @@ import Testing
         while true {
             if let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
                 let head = String(decoding: received[..<end.lowerBound], as: UTF8.self)
-                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
-                    .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) }
+                let fields = head.lowercased().split(separator: "\r\n")
+                let length = fields.first { $0.hasPrefix("content-length:") }.flatMap {
+                    Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces))
+                }
                 if let length, received.count - end.upperBound >= length {
                     return (head, Array(received[end.upperBound..<end.upperBound + length]))
                 }
+                if fields.contains("transfer-encoding: chunked"), let body = dechunked(received[end.upperBound...]) { return (head, body) }
             }
             let count = recv(socket, &buffer, buffer.count, 0)
             guard count > 0 else { break }
             received += buffer.prefix(count)
         }
-        return (String(decoding: received, as: UTF8.self), [])
+        let head = received.firstRange(of: Array("\r\n\r\n".utf8)).map { String(decoding: received[..<$0.lowerBound], as: UTF8.self) }
+        return (head ?? String(decoding: received, as: UTF8.self), [])
+    }
+
+    /// A chunked body, or `nil` while its last chunk has not arrived.
+    static func dechunked(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
+        var body: [UInt8] = []
+        var at = bytes.startIndex
+        while let lineEnd = bytes[at...].firstRange(of: Array("\r\n".utf8)) {
+            guard let size = Int(String(decoding: bytes[at..<lineEnd.lowerBound], as: UTF8.self), radix: 16) else { return nil }
+            if size == 0 { return body }
+            guard bytes.endIndex - lineEnd.upperBound >= size + 2 else { return nil }
+            body += bytes[lineEnd.upperBound..<lineEnd.upperBound + size]
+            at = lineEnd.upperBound + size + 2
+        }
+        return nil
     }
 
     /// Tiles processed so far, from the server's metrics.

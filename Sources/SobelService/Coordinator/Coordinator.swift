@@ -218,6 +218,17 @@ public final class Coordinator: Sendable {
         return try result(id)
     }
 
+    /// The PNG result of a job this coordinator runs, piece by piece as its strips are deflated, so that a reader
+    /// can send most of the file while the last tiles are still being rendered. The last piece comes once the
+    /// job is done (its result stored); a job that fails ends the pieces with its error.
+    /// - Parameter id: The job, just submitted.
+    /// - Returns: The pieces, or `nil` when the result does not stream (not a PNG of full-width strips, a
+    ///   pipeline ending in a global step, a job that already ended, or one another reader took): use
+    ///   ``waitForResult(_:timeout:)``.
+    public func resultPieces(_ id: JobID) -> ResultPieces? {
+        local.run(id)?.subscribeToResult()
+    }
+
     /// The number of jobs this coordinator is running.
     public var runningJobs: Int { local.count }
 }

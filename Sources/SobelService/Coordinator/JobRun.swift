@@ -42,6 +42,15 @@ final class JobRun: @unchecked Sendable {
     /// re-made for the wait does not report the restart), at the cost of one idle round trip a second per job.
     static let storeCheckInterval = Duration.seconds(1)
 
+    /// The PNG result's pieces for a reader while the job runs, when it streams (``ResultStream``).
+    private let resultStream: ResultStream?
+
+    /// A reader of the result's pieces as they are deflated, or `nil` when this job's result does not stream or
+    /// the job has ended. (A job whose result streams never replaces its `encoder`.)
+    func subscribeToResult() -> ResultPieces? {
+        resultStream?.subscribe(deflated: encoder.deflated)
+    }
+
     /// The encoded result, once the job is done and its result stored.
     private(set) var encodedResult: [UInt8]?
     /// The result's media type.
@@ -58,7 +67,9 @@ final class JobRun: @unchecked Sendable {
         input = GrayInput(width: record.width, height: record.height)
         assembly = try Assembly(width: record.width, height: record.height, tiles: rounds[0].plan.count)
         publisher = ChunkPublisher(queue: coordinator.queue, job: record.id, round: rounds[0], input: input, deadline: deadline)
-        encoder = ResultEncoder(plan: rounds[rounds.count - 1].plan, options: options.output)
+        let last = rounds[rounds.count - 1]
+        encoder = ResultEncoder(plan: last.plan, options: options.output, streams: last.stage.tail.isEmpty)
+        resultStream = encoder.stream
         var logger = coordinator.logger
         logger[metadataKey: "job"] = "\(record.id)"
         self.logger = logger
@@ -89,6 +100,7 @@ final class JobRun: @unchecked Sendable {
             let result = try produceResult()
             transition(to: .done)
             encodedResult = result
+            resultStream?.complete()
             logger.info("job done", metadata: ["tiles": "\(jobTiles)", "ms": "\(Int(record.withLock { $0.timings.total }))"])
             try? store.countJob(.done)
             metrics.jobDone(resultBytes: result.count)
@@ -96,10 +108,12 @@ final class JobRun: @unchecked Sendable {
         } catch let failure as InputFailure {
             // The submitter reports the codec error; nobody was given this job's id.
             transition(to: .failed, error: "the upload could not be decoded: \(failure.underlying)")
+            resultStream?.fail(failure.underlying)
         } catch {
             let reason = (error as? JobFailure)?.reason ?? .internalError
             logger.warning("job failed: \(error)", metadata: ["reason": "\(reason.rawValue)"])
             transition(to: .failed, error: "\(error)")
+            resultStream?.fail(error)
             try? store.countJob(.failed)
             metrics.jobFailed(reason)
         }
@@ -153,7 +167,7 @@ final class JobRun: @unchecked Sendable {
                 if isLast && finish.table != .identity {
                     // The strips deflated so far read pixels the table is about to change.
                     encoder.waitForStrips()
-                    encoder = ResultEncoder(plan: plan, options: options.output)
+                    encoder = ResultEncoder(plan: plan, options: options.output, streams: false)
                 }
                 finish.table.apply(to: &assembly.output, threads: ProcessInfo.processInfo.activeProcessorCount)
                 otsuLevel = finish.otsuLevel ?? otsuLevel

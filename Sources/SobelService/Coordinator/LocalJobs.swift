@@ -19,7 +19,10 @@ final class LocalJobs: @unchecked Sendable {
     func isRunning(_ id: JobID) -> Bool { condition.withLock { running[id] != nil } }
 
     /// The record of a job this coordinator runs, as the job itself knows it.
-    func record(_ id: JobID) -> JobRecord? { condition.withLock { running[id] }?.currentRecord }
+    func record(_ id: JobID) -> JobRecord? { run(id)?.currentRecord }
+
+    /// A job this coordinator runs.
+    func run(_ id: JobID) -> JobRun? { condition.withLock { running[id] } }
 
     var count: Int { condition.withLock { running.count } }
 

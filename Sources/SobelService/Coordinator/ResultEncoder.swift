@@ -22,11 +22,14 @@ final class ResultEncoder: @unchecked Sendable {
     private let firstSegment: [Int]
     private let deflating = DispatchGroup()
     private let busy = Mutex<Duration>(.zero)
+    /// Where deflated strips go to a reader while the job runs, for results that stream.
+    let stream: ResultStream?
 
     /// - Parameters:
     ///   - plan: The job's tiles.
     ///   - options: The result's format and settings.
-    init(plan: TilePlan, options: EncodeOptions) {
+    ///   - streams: Whether a reader may take the PNG file's pieces as its strips are deflated (``stream``).
+    init(plan: TilePlan, options: EncodeOptions, streams: Bool) {
         self.options = options
         let tiles = plan.tiles
         let isStrips =
@@ -44,8 +47,13 @@ final class ResultEncoder: @unchecked Sendable {
         firstSegment = parts.reduce(into: [0]) { $0.append($0.last! + $1.count) }.dropLast()
         assembled = Array(repeating: false, count: tiles.count)
         started = assembled
-        segments = Mutex(Array(repeating: nil, count: parts.reduce(0) { $0 + $1.count }))
+        let segmentCount = parts.reduce(0) { $0 + $1.count }
+        segments = Mutex(Array(repeating: nil, count: segmentCount))
+        stream = streams ? stripEncoder.map { ResultStream(encoder: $0, segments: segmentCount) } : nil
     }
+
+    /// The segments deflated so far, `nil` where not ready.
+    var deflated: [PNGSegment?] { segments.withLock { $0.map { try? $0?.get() } } }
 
     /// Tile `index` has been copied into the output at `base`, which stays valid until ``finish(output:)``.
     func assembled(_ index: Int, base: UnsafePointer<UInt8>, stride: Int) {
@@ -62,6 +70,7 @@ final class ResultEncoder: @unchecked Sendable {
                     let result = Result { try encoder.segment(base: UnsafePointer(bitPattern: address)!, stride: stride, rows: rows) }
                     busy.withLock { $0 += ContinuousClock.now - start }
                     segments.withLock { $0[position] = result }
+                    stream?.forward(deflated)
                 }
             }
             strip += 1

@@ -50,6 +50,9 @@ struct JobsController {
         }
         let (id, query) = try await receive(request, declared: declared, fields: fields, boundary: boundary)
         if query.wait {
+            if let pieces = coordinator.resultPieces(id), try await blocking({ pieces.waitUntilUnderway() }) {
+                return streamedResult(pieces)
+            }
             return try await waitedResult(id)
         }
         let created = JobCreatedResponse(id: id.description, statusURL: "/api/v1/jobs/\(id)", resultURL: "/api/v1/jobs/\(id)/result")
@@ -124,6 +127,24 @@ struct JobsController {
     @Sendable func result(request: Request, context: AppRequestContext) async throws -> Response {
         let id = try jobID(context)
         return try image(of: try await blocking { [coordinator] in try coordinator.result(id) })
+    }
+
+    /// The PNG result sent as its strips are deflated (chunked transfer encoding), so most of the file is on its
+    /// way while the last tiles are rendered; the last piece comes once the job is done. The answer begins once
+    /// some of the image is deflated (a job that fails before that gets its 422 with the reason); a job that
+    /// fails after it began ends the connection before the file's end: the client sees a cut transfer, never a
+    /// whole file.
+    private func streamedResult(_ pieces: ResultPieces) -> Response {
+        let (buffers, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
+        Thread.detachNewThread {
+            do {
+                while let piece = try pieces.next() { continuation.yield(ByteBuffer(bytes: piece)) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        return Response(status: .ok, headers: [.contentType: ImageFormat.png.mediaType], body: ResponseBody(asyncSequence: buffers))
     }
 
     private func waitedResult(_ id: JobID) async throws -> Response {
