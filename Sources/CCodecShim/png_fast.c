@@ -23,8 +23,11 @@ struct ccodec_png_fast {
     const uint8_t **idat_data;
     size_t *idat_size;
     size_t idat_total;
-    // The inflated rows, each a filter byte then row_bytes; unfiltered in place as they are read.
+    uint8_t *joined;  // the chunks' bodies joined, once taken (ccodec_png_fast_take_image_data)
+    // The inflated rows, each a filter byte then row_bytes; unfiltered in place as they are read. Freed on close
+    // unless the caller gave them (ccodec_png_fast_inflate's destination).
     uint8_t *rows;
+    int owns_rows;
     uint8_t *zero_row;  // the row above the first
     uint32_t next_row;
 };
@@ -92,34 +95,41 @@ ccodec_status ccodec_png_fast_open(const uint8_t *data, size_t size, uint32_t ma
     return CCODEC_OK;
 }
 
-ccodec_status ccodec_png_fast_inflate(ccodec_png_fast *reader, char *message) {
+int ccodec_png_fast_take_image_data(ccodec_png_fast *reader) {
+    if (reader->joined != NULL) return 1;
+    reader->joined = malloc(reader->idat_total);
+    if (reader->joined == NULL) return 0;
+    size_t at = 0;
+    for (size_t i = 0; i < reader->idat_count; i++) {
+        memcpy(reader->joined + at, reader->idat_data[i], reader->idat_size[i]);
+        at += reader->idat_size[i];
+    }
+    reader->data = NULL;
+    return 1;
+}
+
+ccodec_status ccodec_png_fast_inflate(ccodec_png_fast *reader, uint8_t *destination, char *message) {
     const size_t stride = reader->row_bytes + 1;
     const size_t total = stride * reader->height;
-    reader->rows = malloc(total);
+    reader->owns_rows = destination == NULL;
+    reader->rows = destination != NULL ? destination : malloc(total);
     reader->zero_row = calloc(1, reader->row_bytes);
     if (reader->rows == NULL || reader->zero_row == NULL) return CCODEC_NO_MEMORY;
-    // One contiguous zlib stream: the chunks' bodies joined (a single chunk is read in place).
-    const uint8_t *stream = reader->idat_data[0];
-    uint8_t *joined = NULL;
-    if (reader->idat_count > 1) {
-        joined = malloc(reader->idat_total);
-        if (joined == NULL) return CCODEC_NO_MEMORY;
-        size_t at = 0;
-        for (size_t i = 0; i < reader->idat_count; i++) {
-            memcpy(joined + at, reader->idat_data[i], reader->idat_size[i]);
-            at += reader->idat_size[i];
-        }
-        stream = joined;
-    }
+    // One contiguous zlib stream: the chunks' bodies joined (a single chunk is read in place), unless
+    // ccodec_png_fast_take_image_data has joined them already.
+    const int join_here = reader->joined == NULL && reader->idat_count > 1;
+    if (join_here && !ccodec_png_fast_take_image_data(reader)) return CCODEC_NO_MEMORY;
+    const uint8_t *stream = reader->joined != NULL ? reader->joined : reader->idat_data[0];
     struct libdeflate_decompressor *inflater = libdeflate_alloc_decompressor();
-    if (inflater == NULL) {
-        free(joined);
-        return CCODEC_NO_MEMORY;
-    }
     size_t used = 0;
-    const enum libdeflate_result result = libdeflate_zlib_decompress_ex(inflater, stream, reader->idat_total, reader->rows, total, &used, NULL);
-    libdeflate_free_decompressor(inflater);
-    free(joined);
+    enum libdeflate_result result = LIBDEFLATE_BAD_DATA;
+    if (inflater != NULL) {
+        result = libdeflate_zlib_decompress_ex(inflater, stream, reader->idat_total, reader->rows, total, &used, NULL);
+        libdeflate_free_decompressor(inflater);
+    }
+    free(reader->joined);
+    reader->joined = NULL;
+    if (inflater == NULL) return CCODEC_NO_MEMORY;
     if (result != LIBDEFLATE_SUCCESS || used != reader->idat_total) {
         strncpy(message, "the image data does not inflate to exactly the image", CCODEC_MESSAGE_SIZE - 1);
         return CCODEC_UNSUPPORTED;
@@ -145,11 +155,26 @@ void ccodec_png_fast_read_rows(ccodec_png_fast *reader, uint8_t *first_row, size
     }
 }
 
+void ccodec_png_fast_unfilter_in_place(ccodec_png_fast *reader) {
+    const size_t length = reader->row_bytes;
+    for (uint32_t y = 0; y < reader->height; y++) {
+        // Row y sits at y × (length + 1), behind its filter byte, and moves down to y × length: above the bytes of
+        // every later row, and just after row y - 1, which is already in place to serve as the row above.
+        uint8_t *row = reader->rows + (size_t)y * (length + 1);
+        png_unfilter_row(row, y == 0 ? reader->zero_row : reader->rows + (size_t)(y - 1) * length, length, (size_t)reader->source_channels);
+        memmove(reader->rows + (size_t)y * length, row + 1, length);
+    }
+    reader->next_row = reader->height;
+}
+
+int ccodec_png_fast_source_channels(const ccodec_png_fast *reader) { return reader->source_channels; }
+
 void ccodec_png_fast_close(ccodec_png_fast *reader) {
     if (reader == NULL) return;
     free(reader->idat_data);
     free(reader->idat_size);
-    free(reader->rows);
+    if (reader->owns_rows) free(reader->rows);
+    free(reader->joined);
     free(reader->zero_row);
     free(reader);
 }

@@ -48,11 +48,7 @@ public enum PNG {
                 let image = try withFastReader(
                     buffer,
                     limits: limits,
-                    { fast, header in
-                        var image = try Image(width: Int(header.width), height: Int(header.height), channels: Int(header.channels))
-                        image.withUnsafeMutableRows { pixels, stride in ccodec_png_fast_read_rows(fast, pixels, stride, header.height) }
-                        return image
-                    }
+                    wholeImage
                 )
             {
                 return image
@@ -93,7 +89,8 @@ public enum PNG {
                 try withFastReader(
                     buffer,
                     limits: limits,
-                    { (fast, header) -> Void in
+                    { (fast, header) -> Void? in
+                        guard try inflate(fast, into: nil) else { return nil }
                         let (width, height, channels) = (Int(header.width), Int(header.height), Int(header.channels))
                         try size(width, height, channels)
                         for firstRow in stride(from: 0, to: height, by: max(1, bandRows)) {
@@ -134,7 +131,9 @@ public enum PNG {
     /// - Parameter data: The whole file.
     /// - Returns: ``Reader/fastest`` when the fast reader takes it, ``Reader/libpng`` otherwise.
     public static func reader(for data: some ContiguousBytes) -> Reader {
-        let taken = data.withUnsafeBytes { buffer in (try? withFastReader(buffer, limits: .default) { _, _ in true }) ?? nil }
+        let taken = data.withUnsafeBytes { buffer in
+            (try? withFastReader(buffer, limits: .default) { fast, _ in try inflate(fast, into: nil) ? true : nil }) ?? nil
+        }
         return taken == true ? .fastest : .libpng
     }
 
@@ -154,12 +153,12 @@ public enum PNG {
         return (status, reader, header)
     }
 
-    /// Runs `body` with the fast reader over `buffer`, its image data inflated, when the fast reader takes the
-    /// file; `nil` when libpng must read it.
+    /// Runs `body` with the fast reader over `buffer` when the fast reader takes the file's chunks; `nil` when
+    /// libpng must read it (or when `body` says so, after ``inflate(_:into:)`` found the image data unusual).
     private static func withFastReader<R>(
         _ buffer: UnsafeRawBufferPointer,
         limits: DecodeLimits,
-        _ body: (OpaquePointer?, ccodec_header) throws -> R
+        _ body: (OpaquePointer?, ccodec_header) throws -> R?
     ) throws -> R? {
         let (status, reader, header) = try open(buffer, limits: limits, with: ccodec_png_fast_open)
         guard status == CCODEC_OK else {
@@ -168,12 +167,67 @@ public enum PNG {
         }
         defer { ccodec_png_fast_close(reader) }
         try limits.check(width: Int(header.width), height: Int(header.height))
+        return try body(reader, header)
+    }
+
+    /// Decodes the whole image with an open fast reader.
+    /// - Returns: The image, or `nil` when the image data is unusual and libpng must read the file.
+    static func wholeImage(_ fast: OpaquePointer?, _ header: ccodec_header) throws -> Image? {
+        let (width, height, channels) = (Int(header.width), Int(header.height), Int(header.channels))
+        guard ccodec_png_fast_source_channels(fast) == channels else {
+            // Gray+alpha: unfiltered in a buffer of the reader's own, the gray copied out.
+            guard try inflate(fast, into: nil) else { return nil }
+            var image = try Image(width: width, height: height, channels: channels)
+            image.withUnsafeMutableRows { pixels, stride in ccodec_png_fast_read_rows(fast, pixels, stride, header.height) }
+            return image
+        }
+        // Inflated into the image's own storage (one filter byte more per row) and unfiltered in place: the
+        // decoded image is the only image-sized buffer.
+        var image = try Image(width: width, height: height, channels: channels, uninitializedWithSlack: height)
+        guard try image.withUnsafeMutableRows({ pixels, _ in try inflate(fast, into: pixels) }) else { return nil }
+        ccodec_png_fast_unfilter_in_place(fast)
+        return image
+    }
+
+    /// Decodes a PNG whose bytes the caller gives up: when the fast reader takes the file, its image data is
+    /// copied out and `data` is set to `nil` (releasing the file's bytes, if nothing else holds them) before the
+    /// image is allocated, so the file and the image are not both held while the image inflates.
+    /// - Parameters:
+    ///   - data: The whole file; `nil` afterwards when it was released.
+    ///   - limits: Checked before any pixel buffer is allocated.
+    /// - Returns: The image, or `nil` when the whole-file readers must decode the file (from `data` when it is
+    ///   still there, else from its bytes read again).
+    /// - Throws: ``CodecError``.
+    static func decode(releasing data: inout Data?, limits: DecodeLimits) throws -> Image? {
+        guard data != nil else { return nil }
+        let opened = try data!.withUnsafeBytes { buffer -> (OpaquePointer?, ccodec_header)? in
+            let (status, reader, header) = try open(buffer, limits: limits, with: ccodec_png_fast_open)
+            guard status == CCODEC_OK else {
+                if status == CCODEC_NO_MEMORY { throw CodecError(status: status, message: "out of memory") }
+                return nil
+            }
+            guard ccodec_png_fast_take_image_data(reader) != 0 else {
+                ccodec_png_fast_close(reader)
+                throw CodecError(status: CCODEC_NO_MEMORY, message: "out of memory")
+            }
+            return (reader, header)
+        }
+        guard let (reader, header) = opened else { return nil }
+        defer { ccodec_png_fast_close(reader) }
+        data = nil
+        try limits.check(width: Int(header.width), height: Int(header.height))
+        return try wholeImage(reader, header)
+    }
+
+    /// Inflates the fast reader's image data, into `destination` (height × (1 + row bytes)) or a buffer of its own.
+    /// - Returns: `false` when the image data is unusual and libpng must read the file.
+    private static func inflate(_ reader: OpaquePointer?, into destination: UnsafeMutablePointer<UInt8>?) throws -> Bool {
         var message = ShimMessage()
-        let inflated = message.bytes.withUnsafeMutableBufferPointer { ccodec_png_fast_inflate(reader, $0.baseAddress) }
+        let inflated = message.bytes.withUnsafeMutableBufferPointer { ccodec_png_fast_inflate(reader, destination, $0.baseAddress) }
         switch inflated {
-        case CCODEC_OK: return try body(reader, header)
+        case CCODEC_OK: return true
         case CCODEC_NO_MEMORY: throw CodecError(status: inflated, message: "out of memory")
-        default: return nil
+        default: return false
         }
     }
 

@@ -137,3 +137,26 @@ import Testing
         }
     }
 }
+
+/// `ImageCodec.decode(fileAt:)`, which releases a PNG's bytes before it allocates the image: the same pixels or
+/// the same error as decoding the file's bytes, on every fixture, and the size checked before the file is read.
+@Suite struct FileDecodeTests {
+    @Test(arguments: FastPNGReaderTests.fixtures + ["jpeg/testorig.jpg", "jpeg/truncated.jpg", "photos/photo-1001x701.ppm"])
+    func aFileDecodesAsItsBytesDo(_ path: String) throws {
+        let fromBytes = Result { try ImageCodec.decode(CodecFixtures.bytes(path)) }
+        let fromFile = Result { try ImageCodec.decode(fileAt: Fixtures.root.appendingPathComponent(path)) }
+        switch (fromBytes, fromFile) {
+        case (.success(let expected), .success(let image)): #expect(image == expected, "\(path)")
+        case (.failure(let expected as CodecError), .failure(let error as CodecError)): #expect(error == expected, "\(path)")
+        default: Issue.record("\(path): bytes \(fromBytes), file \(fromFile)")
+        }
+    }
+
+    @Test func aFileOverTheByteLimitIsRefusedBeforeItIsRead() throws {
+        let url = Fixtures.root.appendingPathComponent("pngsuite/basn2c08.png")
+        let size = try CodecFixtures.bytes("pngsuite/basn2c08.png").count
+        #expect(throws: CodecError.inputTooLarge(bytes: size, limit: 100)) {
+            try ImageCodec.decode(fileAt: url, options: DecodeOptions(limits: DecodeLimits(maxBytes: 100)))
+        }
+    }
+}

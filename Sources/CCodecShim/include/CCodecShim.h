@@ -55,9 +55,19 @@ typedef struct ccodec_png_fast ccodec_png_fast;
 /// known critical chunks: libpng reads those. On success `*reader` must be freed with `ccodec_png_fast_close`.
 ccodec_status ccodec_png_fast_open(const uint8_t *data, size_t size, uint32_t max_side, ccodec_png_fast **reader,
                                    ccodec_header *header);
-/// Inflates the whole image data at once (libdeflate). CCODEC_UNSUPPORTED when the stream does not inflate to
-/// exactly the image's filtered rows, or a row's filter byte is above 4: libpng then reads the file.
-ccodec_status ccodec_png_fast_inflate(ccodec_png_fast *reader, char *message);
+/// Copies the image data out of the file's bytes (the chunks' bodies joined), after which the reader no longer
+/// reads them: the caller may release the file before inflating. Returns 0 when out of memory.
+int ccodec_png_fast_take_image_data(ccodec_png_fast *reader);
+/// Inflates the whole image data at once (libdeflate) into `destination`, which must hold height × (1 + width ×
+/// source channels) bytes, or into a buffer of the reader's own when it is NULL. CCODEC_UNSUPPORTED when the
+/// stream does not inflate to exactly the image's filtered rows, or a row's filter byte is above 4: libpng then
+/// reads the file.
+ccodec_status ccodec_png_fast_inflate(ccodec_png_fast *reader, uint8_t *destination, char *message);
+/// Gray, RGB and RGBA files inflated into a destination: unfilters every row and moves it into place, so the
+/// destination holds the image's packed rows (height × width × channels bytes) without a second buffer.
+void ccodec_png_fast_unfilter_in_place(ccodec_png_fast *reader);
+/// 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA, as stored.
+int ccodec_png_fast_source_channels(const ccodec_png_fast *reader);
 /// Unfilters the next `count` rows into `first_row` (rows `stride` bytes apart): gray, RGB or RGBA as stored,
 /// gray+alpha as gray. Never fails once the image data has inflated.
 void ccodec_png_fast_read_rows(ccodec_png_fast *reader, uint8_t *first_row, size_t stride, int count);

@@ -35,6 +35,25 @@ public struct Plane<Element: FixedWidthInteger & Sendable>: @unchecked Sendable 
         offset = 0
     }
 
+    /// A plane whose storage holds `slack` elements more than its pixels, not zeroed: for a decoder that fills the
+    /// storage in a layout of its own (a PNG's filtered rows, one byte longer each) and then moves the rows into
+    /// place. Every pixel must be written before the plane is read.
+    /// - Parameters:
+    ///   - width: Columns, at least 1.
+    ///   - height: Rows, at least 1.
+    ///   - channels: Interleaved channels per pixel.
+    ///   - slack: Elements after the last row.
+    /// - Throws: ``ImageError`` when a size is out of range.
+    package init(width: Int, height: Int, channels: Int, uninitializedWithSlack slack: Int) throws {
+        try Self.validate(width: width, height: height, channels: channels)
+        self.width = width
+        self.height = height
+        self.channels = channels
+        rowStride = width * channels
+        storage = PlaneStorage(count: rowStride * height + max(0, slack), zeroed: false)
+        offset = 0
+    }
+
     /// Creates a plane by copying row-major pixel data.
     /// - Parameters:
     ///   - width: Columns, at least 1.

@@ -86,19 +86,16 @@ struct FileJob: Sendable {
     private func decodeInput() throws -> Image {
         switch input.source {
         case .file(let path):
-            // The size is checked before reading, so an oversized file is refused without being read.
-            // It is read, not memory-mapped: a mapped file that shrinks while being decoded would crash.
-            let limit = settings.decodeOptions.limits.maxBytes
-            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
-                throw CodecError.inputTooLarge(bytes: size, limit: limit)
-            }
-            let data: Data
+            // The size is checked before reading, so an oversized file is refused without being read. It is read,
+            // not memory-mapped (a mapped file that shrinks while being decoded would crash), and a PNG's bytes are
+            // released once its image data is copied out, before the image is allocated.
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
+                return try ImageCodec.decode(fileAt: URL(fileURLWithPath: path), options: settings.decodeOptions)
+            } catch let error as CodecError {
+                throw error
             } catch {
                 throw ReadFailure(reason: "cannot read the file")
             }
-            return try ImageCodec.decode(data, options: settings.decodeOptions)
         case .standardInput:
             return try ImageCodec.decode(try StandardInput.read(limit: settings.decodeOptions.limits.maxBytes), options: settings.decodeOptions)
         }
