@@ -29,9 +29,10 @@ struct ccodec_png_stream {
     uint32_t chunk_crc;
     z_stream zlib;
     int zlib_ready, stream_ended;
-    // The inflated rows, each a filter byte then row_bytes, unfiltered in place as they are handed out.
+    // Two filtered rows, each a filter byte then row_bytes: row y inflates into slot y % 2 and is unfiltered in
+    // place there, with the other slot holding the row above.
     uint8_t *rows;
-    size_t rows_size;
+    size_t rows_size;  // the whole image's filtered bytes, which the stream must inflate to exactly
     uint8_t *zero_row;  // the row above the first
     uint32_t next_row;
 };
@@ -130,10 +131,11 @@ static const char *inflate_rows(ccodec_png_stream *reader, size_t end) {
         reader->zlib.next_in = (Bytef *)input;
         reader->zlib.avail_in = take;
         const size_t produced = reader->zlib.total_out;
-        if (produced < reader->rows_size) {
-            const size_t room = reader->rows_size - produced;
-            reader->zlib.next_out = reader->rows + produced;
-            reader->zlib.avail_out = (uInt)(room < (1u << 30) ? room : (1u << 30));
+        if (produced < reader->rows_size && end > 0) {
+            // Only up to `end`, the end of the row asked for, which goes to its slot of the two.
+            const size_t stride = reader->row_bytes + 1, row = produced / stride;
+            reader->zlib.next_out = reader->rows + (row & 1) * stride + produced % stride;
+            reader->zlib.avail_out = (uInt)(end - produced);
         } else {
             reader->zlib.next_out = &spill;
             reader->zlib.avail_out = 1;
@@ -157,7 +159,7 @@ ccodec_status ccodec_png_stream_read_rows(ccodec_png_stream *reader, uint8_t *fi
     const size_t source_stride = reader->row_bytes + 1;
     if (!reader->zlib_ready) {
         reader->rows_size = source_stride * reader->rules.height;
-        reader->rows = malloc(reader->rows_size);
+        reader->rows = malloc(2 * source_stride);
         reader->zero_row = calloc(1, reader->row_bytes);
         if (reader->rows == NULL || reader->zero_row == NULL || inflateInit(&reader->zlib) != Z_OK) return CCODEC_NO_MEMORY;
         reader->zlib_ready = 1;
@@ -166,9 +168,10 @@ ccodec_status ccodec_png_stream_read_rows(ccodec_png_stream *reader, uint8_t *fi
         const uint32_t y = reader->next_row;
         const char *why = inflate_rows(reader, (size_t)(y + 1) * source_stride);
         if (why != NULL) return refusal(message, why);
-        uint8_t *row = reader->rows + (size_t)y * source_stride;
+        uint8_t *row = reader->rows + (y & 1) * source_stride;
         if (row[0] > 4) return refusal(message, "a row filter byte above 4");
-        png_unfilter_row(row, y == 0 ? reader->zero_row : row - source_stride + 1, reader->row_bytes, (size_t)reader->rules.source_channels);
+        const uint8_t *above = y == 0 ? reader->zero_row : reader->rows + ((y - 1) & 1) * source_stride + 1;
+        png_unfilter_row(row, above, reader->row_bytes, (size_t)reader->rules.source_channels);
         png_emit_row(first_row + (size_t)k * stride, row + 1, reader->rules.width, reader->rules.source_channels);
     }
     return CCODEC_OK;
