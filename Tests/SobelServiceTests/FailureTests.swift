@@ -10,10 +10,11 @@ import Testing
 /// Jobs survive dying workers, poison messages and missing workers: each completes bit-exact or fails
 /// with a reason, within its deadline.
 @Suite struct FailureTests {
-    /// A job big enough that workers are still busy with it a moment after it starts.
+    /// A job big enough that workers are still busy with it a moment after it starts: 512 strips (with 96, a fresh
+    /// clone's CI run once finished every tile between the progress check and the kill).
     static func longJob(seed: UInt64) -> (Image, JobOptions, Pipeline) {
         var generator = SeededGenerator(seed: seed)
-        let image = Image.random(width: 1024, height: 768, format: .rgb8, using: &generator)
+        let image = Image.random(width: 1024, height: 4096, format: .rgb8, using: &generator)
         let pipeline = try! Pipeline(parsing: "gray,blur:5,sobel:l2")
         return (image, JobOptions(pipeline: pipeline, tileSize: .strips(rows: 8)), pipeline)
     }
@@ -23,7 +24,7 @@ import Testing
         let deadline = Date().addingTimeInterval(60)
         while (try coordinator.status(id)?.tilesDone ?? 0) < tiles {
             guard Date() < deadline else { throw SetupFailure("the job made no progress") }
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: 0.01)
         }
     }
 

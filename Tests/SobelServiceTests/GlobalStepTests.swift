@@ -73,12 +73,12 @@ import Testing
     @Test func aWorkerKilledDuringTheSecondRoundLosesNothing() throws {
         let harness = try ServiceHarness(.servers, workers: 2, prefetch: 4)
         var generator = SeededGenerator(seed: 73)
-        let image = Image.random(width: 1024, height: 768, format: .rgb8, using: &generator)
+        let image = Image.random(width: 1024, height: 2048, format: .rgb8, using: &generator)
         let pipeline = try Pipeline(parsing: "gray,blur:5,sobel:l1,normalize,blur:3,threshold:otsu")
         let id = try harness.coordinator.submit(image, options: JobOptions(pipeline: pipeline, tileSize: .strips(rows: 8)))
-        // 96 strips a round: the kill comes once the second round is under way.
-        let (tilesAtKill, record, result) = try FailureTests.killAWorker(of: harness, after: 96 + 4, tilesOf: id)
-        #expect(record.tilesTotal == 192 && tilesAtKill < 192, "the worker died with second-round work left (\(tilesAtKill) done)")
+        // 256 strips a round: the kill comes once the second round is under way.
+        let (tilesAtKill, record, result) = try FailureTests.killAWorker(of: harness, after: 256 + 4, tilesOf: id)
+        #expect(record.tilesTotal == 512 && tilesAtKill < 512, "the worker died with second-round work left (\(tilesAtKill) done)")
         #expect(result == (try pipeline.run(on: image)), "bit-identical despite the dead worker")
     }
 }
