@@ -160,14 +160,27 @@ public enum PNG {
         limits: DecodeLimits,
         _ body: (OpaquePointer?, ccodec_header) throws -> R?
     ) throws -> R? {
+        guard let (reader, header) = try openFastReader(buffer, limits: limits) else { return nil }
+        defer { ccodec_png_fast_close(reader) }
+        return try body(reader, header)
+    }
+
+    /// Opens the fast reader over `buffer` and checks the limits against its header.
+    /// - Returns: The reader, to be closed with `ccodec_png_fast_close`, and its header; `nil` when libpng must
+    ///   read the file.
+    private static func openFastReader(_ buffer: UnsafeRawBufferPointer, limits: DecodeLimits) throws -> (OpaquePointer?, ccodec_header)? {
         let (status, reader, header) = try open(buffer, limits: limits, with: ccodec_png_fast_open)
         guard status == CCODEC_OK else {
             if status == CCODEC_NO_MEMORY { throw CodecError(status: status, message: "out of memory") }
             return nil
         }
-        defer { ccodec_png_fast_close(reader) }
-        try limits.check(width: Int(header.width), height: Int(header.height))
-        return try body(reader, header)
+        do {
+            try limits.check(width: Int(header.width), height: Int(header.height))
+        } catch {
+            ccodec_png_fast_close(reader)
+            throw error
+        }
+        return (reader, header)
     }
 
     /// Decodes the whole image with an open fast reader.
@@ -201,12 +214,8 @@ public enum PNG {
     static func decode(releasing data: inout Data?, limits: DecodeLimits) throws -> Image? {
         guard data != nil else { return nil }
         let opened = try data!.withUnsafeBytes { buffer -> (OpaquePointer?, ccodec_header)? in
-            let (status, reader, header) = try open(buffer, limits: limits, with: ccodec_png_fast_open)
-            guard status == CCODEC_OK else {
-                if status == CCODEC_NO_MEMORY { throw CodecError(status: status, message: "out of memory") }
-                return nil
-            }
-            guard ccodec_png_fast_take_image_data(reader) != 0 else {
+            guard let (reader, header) = try openFastReader(buffer, limits: limits) else { return nil }
+            guard ccodec_png_fast_take_image_data(reader) != 0 else {  // while the file's bytes are still there
                 ccodec_png_fast_close(reader)
                 throw CodecError(status: CCODEC_NO_MEMORY, message: "out of memory")
             }
@@ -215,7 +224,6 @@ public enum PNG {
         guard let (reader, header) = opened else { return nil }
         defer { ccodec_png_fast_close(reader) }
         data = nil
-        try limits.check(width: Int(header.width), height: Int(header.height))
         return try wholeImage(reader, header)
     }
 
