@@ -1,5 +1,6 @@
 // The kernels of one level. Each level's .c file includes this once, with CSOBEL_VECTOR_BYTES (pixels per
-// vector block) and CSOBEL_TABLE defined, inside a `#pragma clang attribute` that sets the level's target, so
+// vector block), CSOBEL_REGISTER and CSOBEL_MADD (the level's vector register and its pmaddwd) and CSOBEL_TABLE
+// defined, inside a `#pragma clang attribute` that sets the level's target, so
 // the same source compiles to SSE2, AVX2 or AVX-512 code. Every result is exact: integer arithmetic, and for
 // l2 a correctly rounded Float32 square root, as in SobelCore's ScalarReference.
 
@@ -41,16 +42,46 @@ static inline int16_t classic_1(int16_t gx, int16_t gy) {
     return (int16_t)((sum + ((sum >> 1) & 1)) >> 1);
 }
 
-/// `min(rint(sqrt(gx² + gy²)), 255)` in Float32: adding 1.5·2²³ rounds to the nearest integer, ties to even,
-/// and leaves it in the low mantissa bits. (A reciprocal-square-root estimate with an exact integer correction
-/// was measured too: 0.55× the speed of this on Zen 4, docs/performance.md.)
-static inline u8v l2_v(i16v gx, i16v gy) {
-    const i32v x = __builtin_convertvector(gx, i32v), y = __builtin_convertvector(gy, i32v);
-    f32v root = __builtin_elementwise_sqrt(__builtin_convertvector(x * x + y * y, f32v));
-    root = __builtin_elementwise_min(root, (f32v){0} + 255.0f) + 12582912.0f;
-    i32v bits;
+/// Half as many 32-bit lanes as an i16v has 16-bit lanes: lane i holds i16v lanes 2i (low half) and 2i+1.
+typedef int32_t i32pairs __attribute__((vector_size(2 * W), aligned(1)));
+typedef uint32_t u32pairs __attribute__((vector_size(2 * W), aligned(1)));
+typedef float f32pairs __attribute__((vector_size(2 * W)));
+
+/// Each lane's two signed 16-bit halves squared and summed, exactly in 32 bits: the level's `pmaddwd`
+/// (`CSOBEL_MADD` on `CSOBEL_REGISTER`s) of the lane with itself.
+static inline i32pairs sum_of_squared_halves(i32pairs v) {
+    CSOBEL_REGISTER registers[sizeof v / sizeof(CSOBEL_REGISTER)];
+    memcpy(registers, &v, sizeof v);
+    for (size_t i = 0; i < sizeof registers / sizeof registers[0]; i++) registers[i] = CSOBEL_MADD(registers[i], registers[i]);
+    memcpy(&v, registers, sizeof v);
+    return v;
+}
+
+/// `rint(min(sqrt(s), 255))` of each lane, left in its low 16 bits: adding 1.5·2²³ rounds to the nearest
+/// integer, ties to even, and leaves it in the low mantissa bits.
+static inline i32pairs rounded_root(i32pairs s) {
+    f32pairs root = __builtin_elementwise_sqrt(__builtin_convertvector(s, f32pairs));
+    root = __builtin_elementwise_min(root, (f32pairs){0} + 255.0f) + 12582912.0f;
+    i32pairs bits;
     memcpy(&bits, &root, sizeof bits);
-    return __builtin_convertvector(bits & 0xFF, u8v);
+    return bits;
+}
+
+/// `min(rint(sqrt(gx² + gy²)), 255)` in Float32. Each pixel's gx and gy go into one 32-bit lane, so the
+/// level's multiply-add of 16-bit pairs (`pmaddwd`) squares and sums them exactly; even and odd pixels take one
+/// such vector each, and their roots interleave back into 16-bit lanes without a shuffle. (Sign-extending to
+/// 32 bits and multiplying there ran at 0.78-0.84x this speed; a reciprocal-square-root estimate with an exact
+/// integer correction at 0.55-0.65x of the sign-extending form, on Zen 4: docs/performance.md.)
+static inline u8v l2_v(i16v gx, i16v gy) {
+    i32pairs x, y;
+    memcpy(&x, &gx, sizeof x);
+    memcpy(&y, &gy, sizeof y);
+    const i32pairs even = (x & 0xFFFF) | (y << 16);
+    const i32pairs odd = (i32pairs)((u32pairs)x >> 16) | (y & (int32_t)0xFFFF0000);
+    const i32pairs words = (rounded_root(sum_of_squared_halves(even)) & 0xFFFF) | (rounded_root(sum_of_squared_halves(odd)) << 16);
+    i16v roots;
+    memcpy(&roots, &words, sizeof roots);
+    return __builtin_convertvector(roots, u8v);
 }
 
 static inline uint8_t l2_1(int16_t gx, int16_t gy) {
@@ -210,12 +241,15 @@ static void combine_classic(const int16_t *gx, const int16_t *gy, uint8_t *out, 
     combine_row(gx, gy, out, count, MAG_CLASSIC);
 }
 
+#ifndef CSOBEL_GRAY_RGB
 static void gray_rgb(const uint8_t *restrict rgb, uint8_t *restrict out, ptrdiff_t count) {
     for (ptrdiff_t x = 0; x < count; x++) {
         const uint8_t *p = rgb + 3 * x;
         out[x] = (uint8_t)((9798 * p[0] + 19235 * p[1] + 3735 * p[2] + 16384) >> 15);
     }
 }
+#define CSOBEL_GRAY_RGB gray_rgb
+#endif
 
 static void gray_rgba(const uint8_t *restrict rgba, uint8_t *restrict out, ptrdiff_t count) {
     for (ptrdiff_t x = 0; x < count; x++) {
@@ -280,7 +314,8 @@ static void lookup_scalar(const uint8_t *restrict table, const uint8_t *in, uint
     for (; x < count; x++) out[x] = table[in[x]];
 }
 
-// A level may bring its own table lookup (the avx512 level's uses VBMI where the CPU has it).
+// A level may bring its own table lookup (CSOBEL_LOOKUP) and RGB to gray conversion (CSOBEL_GRAY_RGB,
+// gray_shuffles.c), with byte shuffles these plain loops do not vectorise well.
 #ifndef CSOBEL_LOOKUP
 #define CSOBEL_LOOKUP lookup_scalar
 #endif
@@ -291,7 +326,7 @@ const csobel_kernels CSOBEL_TABLE = {
                             {scharr_l1_stream, scharr_l2_stream, scharr_classic_stream}},
     .derivatives = {sobel_derivatives, scharr_derivatives},
     .combine = {combine_l1, combine_l2, combine_classic},
-    .gray_rgb = gray_rgb,
+    .gray_rgb = CSOBEL_GRAY_RGB,
     .gray_rgba = gray_rgba,
     .vertical_sums = vertical_sums,
     .blur_row = blur_row,

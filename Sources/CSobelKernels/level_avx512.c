@@ -1,6 +1,7 @@
-// The avx512 level's kernels (see kernels_body.h), and its table lookup: four 64-byte quarters of the
-// table in registers and two VBMI permutes per 64 pixels on CPUs with AVX512-VBMI (Ice Lake, Zen 4 and
-// later), the scalar lookup elsewhere.
+// The avx512 level's kernels (see kernels_body.h). On CPUs with AVX512-VBMI (Ice Lake, Zen 4 and later) its
+// table lookup keeps four 64-byte quarters of the table in registers and permutes 64 pixels at a time, and its
+// RGB to gray conversion spreads 16 pixels with one permute per weight pair; elsewhere the lookup is scalar and
+// the gray conversion the avx2 level's.
 #include "levels.h"
 #include <string.h>
 
@@ -8,13 +9,23 @@
 #include <immintrin.h>
 
 static void lookup_vbmi_or_scalar(const uint8_t *table, const uint8_t *in, uint8_t *out, ptrdiff_t count);
+static void gray_rgb_vbmi_or_avx2(const uint8_t *rgb, uint8_t *out, ptrdiff_t count);
 #define CSOBEL_LOOKUP lookup_vbmi_or_scalar
+#define CSOBEL_GRAY_RGB gray_rgb_vbmi_or_avx2
 
 #pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,bmi2"))), apply_to = function)
 #define CSOBEL_VECTOR_BYTES 64
+#define CSOBEL_REGISTER __m512i
+#define CSOBEL_MADD _mm512_madd_epi16
 #define CSOBEL_TABLE csobel_kernels_avx512
 #include "kernels_body.h"
 #pragma clang attribute pop
+
+static int has_vbmi(void) {
+    static int answer = -1; // -1 until asked; every thread computes the same answer
+    if (answer < 0) answer = csobel_cpu_supports_vbmi();
+    return answer;
+}
 
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static void lookup_vbmi(const uint8_t *table, const uint8_t *in, uint8_t *out,
                                                                                ptrdiff_t count) {
@@ -30,12 +41,10 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static void lookup_vbmi(c
 }
 
 static void lookup_vbmi_or_scalar(const uint8_t *table, const uint8_t *in, uint8_t *out, ptrdiff_t count) {
-    static int has_vbmi = -1; // -1 until asked; every thread computes the same answer
-    if (has_vbmi < 0) has_vbmi = csobel_cpu_supports_vbmi();
-    if (has_vbmi) {
-        lookup_vbmi(table, in, out, count);
-    } else {
-        lookup_scalar(table, in, out, count);
-    }
+    (has_vbmi() ? lookup_vbmi : lookup_scalar)(table, in, out, count);
+}
+
+static void gray_rgb_vbmi_or_avx2(const uint8_t *rgb, uint8_t *out, ptrdiff_t count) {
+    (has_vbmi() ? csobel_gray_rgb_vbmi : csobel_gray_rgb_avx2)(rgb, out, count);
 }
 #endif

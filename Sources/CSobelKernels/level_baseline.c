@@ -3,7 +3,11 @@
 #include <string.h>
 
 #if defined(__x86_64__)
+#include <immintrin.h>
+
 #define CSOBEL_VECTOR_BYTES 16
+#define CSOBEL_REGISTER __m128i
+#define CSOBEL_MADD _mm_madd_epi16
 #define CSOBEL_TABLE csobel_kernels_baseline
 #include "kernels_body.h"
 #endif

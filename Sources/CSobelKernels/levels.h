@@ -7,6 +7,10 @@
 extern const csobel_kernels csobel_kernels_baseline;
 extern const csobel_kernels csobel_kernels_avx2;
 extern const csobel_kernels csobel_kernels_avx512;
+
+/// RGB to gray with byte shuffles (gray_shuffles.c): AVX2, and AVX-512 with VBMI.
+void csobel_gray_rgb_avx2(const uint8_t *rgb, uint8_t *out, ptrdiff_t count);
+void csobel_gray_rgb_vbmi(const uint8_t *rgb, uint8_t *out, ptrdiff_t count);
 #endif
 
 #endif

@@ -34,6 +34,21 @@ import Testing
         }
     }
 
+    /// The gray conversion's shuffle kernels run whole blocks of 32 or 64 pixels and one block ending at the row's
+    /// end, and rows shorter than a block pixel by pixel: every width up to four blocks, from odd offsets.
+    @Test(arguments: KernelLevel.all)
+    func grayConversionMatchesTheReferenceAtEveryWidth(_ level: KernelLevel) throws {
+        var generator = SeededGenerator(seed: 4)
+        let pipeline = Pipeline([.gray])
+        for format in [PixelFormat.rgb8, .rgba8] {
+            let wide = try Image.random(width: 263, height: 2, format: format, using: &generator)
+            for width in 1...256 {
+                let image = try wide.view(Rect(x: width % 7, y: 0, width: width, height: 2))
+                #expect(try pipeline.run(on: image, threads: 1, level: level) == ScalarReference.run(pipeline, on: image), "\(format) \(width)")
+            }
+        }
+    }
+
     @Test(arguments: KernelLevel.all)
     func fastDerivativesMatchTheReference(_ level: KernelLevel) throws {
         var generator = SeededGenerator(seed: 2)
@@ -52,7 +67,7 @@ import Testing
     }
 
     /// Every level's magnitudes of raw planes equal the public scalar definitions: every gx/gy pair a 3×3
-    /// Sobel can produce (the C levels compute l2 from a reciprocal square root estimate and a correction), and
+    /// Sobel can produce (the C levels square and sum them with a 16-bit multiply-add), and
     /// a grid over Scharr's wider range.
     @Test(arguments: KernelLevel.all)
     func planeMagnitudesEqualTheScalarDefinitions(_ level: KernelLevel) throws {
