@@ -1,4 +1,4 @@
-// The chunk rules and row unfiltering both fast PNG readers apply (see png_internal.h).
+// The chunk rules both fast PNG readers apply (see png_internal.h); png_unfilter.c has their row unfiltering.
 #include "png_internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -84,64 +84,6 @@ const char *png_read_header(png_chunk_rules *rules, const uint8_t body[13], uint
     }
     rules->seen_header = 1;
     return NULL;
-}
-
-static inline uint8_t paeth(int a, int b, int c) {
-    const int p = a + b - c;
-    const int pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
-    return (uint8_t)(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-}
-
-/// Four bytewise sums mod 256 in one word (no carry crosses a byte).
-static inline uint32_t add_bytes(uint32_t a, uint32_t b) {
-    return ((a & 0x7F7F7F7Fu) + (b & 0x7F7F7F7Fu)) ^ ((a ^ b) & 0x80808080u);
-}
-
-/// The Sub filter of 3- and 4-byte pixels a pixel at a time: the running pixel in one word. The last pixel
-/// of a 3-byte row is done byte by byte, so no word reaches past the row.
-static void unfilter_sub_words(uint8_t *row, size_t length, size_t bpp) {
-    const uint32_t mask = bpp == 4 ? 0xFFFFFFFFu : 0x00FFFFFFu;
-    uint32_t left;
-    memcpy(&left, row, 4);
-    left &= mask;
-    size_t i = bpp;
-    for (; i + 4 <= length; i += bpp) {
-        uint32_t current;
-        memcpy(&current, row + i, 4);
-        left = add_bytes(current & mask, left) & mask;
-        if (bpp == 4) {
-            memcpy(row + i, &left, 4);
-        } else {
-            memcpy(row + i, &left, 3);
-        }
-    }
-    for (; i < length; i++) row[i] = (uint8_t)(row[i] + row[i - bpp]);
-}
-
-void png_unfilter_row(uint8_t *filtered_row, const uint8_t *restrict above, size_t length, size_t bpp) {
-    uint8_t *restrict row = filtered_row + 1;
-    switch (filtered_row[0]) {
-    case 1:
-        if ((bpp == 3 || bpp == 4) && length >= 4) {
-            unfilter_sub_words(row, length, bpp);
-            break;
-        }
-        for (size_t i = bpp; i < length; i++) row[i] = (uint8_t)(row[i] + row[i - bpp]);
-        break;
-    case 2:
-        for (size_t i = 0; i < length; i++) row[i] = (uint8_t)(row[i] + above[i]);
-        break;
-    case 3:
-        for (size_t i = 0; i < bpp; i++) row[i] = (uint8_t)(row[i] + (above[i] >> 1));
-        for (size_t i = bpp; i < length; i++) row[i] = (uint8_t)(row[i] + ((row[i - bpp] + above[i]) >> 1));
-        break;
-    case 4:
-        for (size_t i = 0; i < bpp; i++) row[i] = (uint8_t)(row[i] + above[i]);
-        for (size_t i = bpp; i < length; i++) row[i] = (uint8_t)(row[i] + paeth(row[i - bpp], above[i], above[i - bpp]));
-        break;
-    default:
-        break;
-    }
 }
 
 void png_emit_row(uint8_t *out, const uint8_t *pixels, uint32_t width, int source_channels) {
