@@ -94,15 +94,22 @@ static inline uint8_t l2_1(int16_t gx, int16_t gy) {
 
 static inline void store_i16(int16_t *p, i16v v) { memcpy(p, &v, sizeof v); }
 
-/// gx and gy at W (or one) columns of a 3×3 stencil with corner weight E and middle weight C, straight from the
-/// 3×3 sums. Measured against the separable form (vertical sums per chunk in L1, then horizontal differences),
-/// this direct form was 1.1–1.4× faster here (docs/performance.md).
+/// gx and gy at W (or one) columns of a 3×3 stencil with corner weight E and middle weight C (even), straight
+/// from the 3×3 neighbourhood, by way of p = (gx + gy) / 2 and q = (gx − gy) / 2: those take fewer operations,
+/// and |gx| + |gy| = 2·max(|p|, |q|), so l1 needs only them. Measured against the separable form (vertical sums
+/// per chunk in L1, then horizontal differences), this direct form was 1.1–1.4× faster here (docs/performance.md).
 #define GRADIENTS(T, LOAD, E, C)                                                                         \
     const T a0 = LOAD(above - 1), a1 = LOAD(above), a2 = LOAD(above + 1);                               \
     const T c0 = LOAD(center - 1), c2 = LOAD(center + 1);                                                \
     const T b0 = LOAD(below - 1), b1 = LOAD(below), b2 = LOAD(below + 1);                               \
-    const T gx = (T)(E * ((a2 - a0) + (b2 - b0)) + C * (c2 - c0));                                      \
-    const T gy = (T)(E * ((b0 - a0) + (b2 - a2)) + C * (b1 - a1));
+    const T across = (T)(c2 - c0), down = (T)(b1 - a1);                                                  \
+    const T p = (T)(E * (b2 - a0) + (int16_t)(C / 2) * (across + down));                                \
+    const T q = (T)(E * (a2 - b0) + (int16_t)(C / 2) * (across - down));                                \
+    const T gx = (T)(p + q), gy = (T)(p - q);
+
+/// `min(|gx| + |gy|, 255)` from p and q of GRADIENTS.
+#define MAGNITUDE_L1_OF_HALVES(T, p, q)                                                                  \
+    __builtin_elementwise_min((T)(2 * __builtin_elementwise_max(__builtin_elementwise_abs(p), __builtin_elementwise_abs(q))), SPLAT(T, 255))
 
 static inline int16_t widen1(const uint8_t *p) { return (int16_t)*p; }
 
@@ -114,7 +121,7 @@ static inline __attribute__((always_inline)) u8v magnitude_block(const uint8_t *
                                                                  int magnitude) {
     GRADIENTS(i16v, widen, E, C)
     switch (magnitude) {
-    case MAG_L1: return __builtin_convertvector(MAGNITUDE_L1(i16v, gx, gy), u8v);
+    case MAG_L1: return __builtin_convertvector(MAGNITUDE_L1_OF_HALVES(i16v, p, q), u8v);
     case MAG_L2: return l2_v(gx, gy);
     default: return __builtin_convertvector(classic_v(gx, gy), u8v);
     }
@@ -125,7 +132,7 @@ static inline __attribute__((always_inline)) uint8_t magnitude_one(const uint8_t
                                                                    int magnitude) {
     GRADIENTS(int16_t, widen1, E, C)
     switch (magnitude) {
-    case MAG_L1: return (uint8_t)MAGNITUDE_L1(int16_t, gx, gy);
+    case MAG_L1: return (uint8_t)MAGNITUDE_L1_OF_HALVES(int16_t, p, q);
     case MAG_L2: return l2_1(gx, gy);
     default: return (uint8_t)classic_1(gx, gy);
     }
