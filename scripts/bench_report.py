@@ -57,3 +57,11 @@ if os.path.exists(codecs_path):
             a, b = mine[(source, ours_name)], cv[(source, cv_name)]
             size = f"{a['size_ratio'] / b['size_ratio']:.3f}" if a.get("size_ratio") and b.get("size_ratio") else ""
             print(f"  {source + ' ' + ours_name + ' vs ' + cv_name.replace('opencv-', ''):44s} {a['mps']:7.1f} {b['mps']:7.1f} {a['mps'] / b['mps']:6.2f}  {size}")
+    # The whole-job issue's decode goal: the fast reader's time on each file our encoder wrote, over libpng's on
+    # the same file in the same run (goal <= 0.5 for the RGB photo).
+    print("\nPNG decode, fast reader's time / libpng's on the same file (same run; goal <= 0.5 for rgb)")
+    for source in ("gray", "rgb", "edges"):
+        for preset in ("fast", "balanced", "smallest"):
+            fast, libpng = mine.get((source, f"png-decode-{preset}")), mine.get((source, f"png-decode-{preset}-libpng"))
+            if fast and libpng:
+                print(f"  {source:6s} {preset:9s} {libpng['mps'] / fast['mps']:6.2f}   ({fast['mps']:.1f} vs {libpng['mps']:.1f} MP/s)")
