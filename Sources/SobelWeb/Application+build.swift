@@ -21,7 +21,12 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(coordinator: coordinator, isEmbedded: isEmbedded, settings: settings, metrics: metrics),
-        server: .http1(configuration: .init(idleTimeout: TimeAmount(settings.idleTimeout))),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ExpectContinueHandler(maxUploadBytes: settings.maxUploadBytes)],
+                idleTimeout: TimeAmount(settings.idleTimeout)
+            )
+        ),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "sobel"),
         logger: logger
     )
