@@ -2,18 +2,11 @@
 // Each pixel's R and G go into the two 16-bit halves of one 32-bit lane and its B into another, so one
 // multiply-add of 16-bit pairs (`pmaddwd`) per lane applies the weights exactly. The plain loop in
 // kernels_body.h reads 3-byte pixels with 32-bit lanes and no shuffles; these run 1.4-2.4x its speed on Zen 4
-// (docs/performance.md). Rows shorter than a block run pixel by pixel.
+// (docs/performance.md). Rows shorter than a block go to the baseline level's plain loop.
 #include "levels.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-
-static void gray_rgb_pixels(const uint8_t *restrict rgb, uint8_t *restrict out, ptrdiff_t count) {
-    for (ptrdiff_t x = 0; x < count; x++) {
-        const uint8_t *p = rgb + 3 * x;
-        out[x] = (uint8_t)((9798 * p[0] + 19235 * p[1] + 3735 * p[2] + 16384) >> 15);
-    }
-}
 
 /// The start of each block of `block` pixels: whole blocks, then one that ends at the row's end (overlapping the
 /// one before it), so no pixel-by-pixel remainder runs. Calls `body(x)` for each; `count >= block`.
@@ -26,7 +19,7 @@ static void gray_rgb_pixels(const uint8_t *restrict rgb, uint8_t *restrict out, 
 
 __attribute__((target("avx2"))) void csobel_gray_rgb_avx2(const uint8_t *restrict rgb, uint8_t *restrict out, ptrdiff_t count) {
     if (count < 32) {
-        gray_rgb_pixels(rgb, out, count);
+        csobel_kernels_baseline.gray_rgb(rgb, out, count);
         return;
     }
     // 8 pixels (24 bytes) per vector: bytes 0-15 in the low 128-bit lane and bytes 8-23 in the high one, so
@@ -56,7 +49,7 @@ __attribute__((target("avx2"))) void csobel_gray_rgb_avx2(const uint8_t *restric
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void csobel_gray_rgb_vbmi(const uint8_t *restrict rgb, uint8_t *restrict out,
                                                                                 ptrdiff_t count) {
     if (count < 64) {
-        gray_rgb_pixels(rgb, out, count);
+        csobel_kernels_baseline.gray_rgb(rgb, out, count);
         return;
     }
     // 16 pixels (48 bytes, a masked load that never reaches past them) per vector; `vpermb` with zero-masking
