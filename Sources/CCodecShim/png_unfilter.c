@@ -9,30 +9,23 @@ static inline uint8_t paeth(int a, int b, int c) {
     return (uint8_t)(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
 }
 
-/// Four bytewise sums mod 256 in one word (no carry crosses a byte).
-static inline uint32_t add_bytes(uint32_t a, uint32_t b) {
-    return ((a & 0x7F7F7F7Fu) + (b & 0x7F7F7F7Fu)) ^ ((a ^ b) & 0x80808080u);
+/// Filter `type`'s prediction of a byte from the byte `bpp` to its left, the one above and the one above-left.
+static inline int predicted_byte(int type, int left, int up, int corner) {
+    switch (type) {
+    case 1: return left;
+    case 2: return up;
+    case 3: return (left + up) >> 1;
+    default: return paeth(left, up, corner);
+    }
 }
 
-/// The Sub filter of 3- and 4-byte pixels a pixel at a time: the running pixel in one word. The last pixel
-/// of a 3-byte row is done byte by byte, so no word reaches past the row.
-static void unfilter_sub_words(uint8_t *row, size_t length, size_t bpp) {
-    const uint32_t mask = bpp == 4 ? 0xFFFFFFFFu : 0x00FFFFFFu;
-    uint32_t left;
-    memcpy(&left, row, 4);
-    left &= mask;
-    size_t i = bpp;
-    for (; i + 4 <= length; i += bpp) {
-        uint32_t current;
-        memcpy(&current, row + i, 4);
-        left = add_bytes(current & mask, left) & mask;
-        if (bpp == 4) {
-            memcpy(row + i, &left, 4);
-        } else {
-            memcpy(row + i, &left, 3);
-        }
-    }
-    for (; i < length; i++) row[i] = (uint8_t)(row[i] + row[i - bpp]);
+/// Filter `type` (1–4, a constant where inlined) byte by byte from byte `start`; the bytes left of the first
+/// pixel predict from zeros.
+static inline __attribute__((always_inline)) void unfilter_bytes(int type, uint8_t *restrict row, const uint8_t *restrict above,
+                                                                 size_t start, size_t length, size_t bpp) {
+    size_t i = start;
+    for (; i < bpp && i < length; i++) row[i] = (uint8_t)(row[i] + predicted_byte(type, 0, above[i], 0));
+    for (; i < length; i++) row[i] = (uint8_t)(row[i] + predicted_byte(type, row[i - bpp], above[i], above[i - bpp]));
 }
 
 #if defined(__SSE2__)
@@ -51,9 +44,9 @@ static inline __m128i select16(__m128i mask, __m128i yes, __m128i no) {
     return _mm_or_si128(_mm_and_si128(mask, yes), _mm_andnot_si128(mask, no));
 }
 
-/// The Average (3) or Paeth (4) filter of 3- or 4-byte pixels (`bpp`, a constant where inlined), a pixel at a
-/// time: the bytes of a pixel are independent, so one vector carries all of them and each pixel waits only for
-/// the one before it. The last pixel of a 3-byte row runs byte by byte, so no load reaches past the row.
+/// The Sub (1), Average (3) or Paeth (4) filter of 3- or 4-byte pixels (`bpp`, a constant where inlined), a pixel
+/// at a time: the bytes of a pixel are independent, so one vector carries all of them and each pixel waits only
+/// for the one before it. The last pixel of a 3-byte row runs byte by byte, so no load reaches past the row.
 static inline __attribute__((always_inline)) void unfilter_pixels(int type, uint8_t *restrict row, const uint8_t *restrict above,
                                                                   size_t length, size_t bpp) {
     __m128i left = _mm_setzero_si128(), corner = _mm_setzero_si128();
@@ -76,15 +69,12 @@ static inline __attribute__((always_inline)) void unfilter_pixels(int type, uint
         const int32_t bytes = _mm_cvtsi128_si32(_mm_packus_epi16(left, left));
         memcpy(row + i, &bytes, bpp);
     }
-    for (; i < length; i++) {
-        const uint8_t left_byte = row[i - bpp];
-        row[i] = (uint8_t)(row[i] + (type == 1 ? left_byte : type == 3 ? (left_byte + above[i]) >> 1 : paeth(left_byte, above[i], above[i - bpp])));
-    }
+    unfilter_bytes(type, row, above, i, length, bpp);
 }
 
-/// Whether the row was unfiltered here: Average and Paeth of 3- and 4-byte pixels, 1.7-2.6x the byte loops'
-/// speed on Zen 4 (docs/performance.md).
-static int unfilter_pixels_simd(int type, uint8_t *row, const uint8_t *above, size_t length, size_t bpp) {
+/// Whether the row was unfiltered a pixel at a time: Sub, Average and Paeth of 3- and 4-byte pixels, 1.5-2.6x
+/// the byte loops' speed on Zen 4 (docs/codecs.md).
+static int unfilter_by_pixels(int type, uint8_t *row, const uint8_t *above, size_t length, size_t bpp) {
     if ((type != 1 && type != 3 && type != 4) || (bpp != 3 && bpp != 4) || length < 4) return 0;
     if (type == 1 && bpp == 3) unfilter_pixels(1, row, above, length, 3);
     if (type == 1 && bpp == 4) unfilter_pixels(1, row, above, length, 4);
@@ -95,35 +85,41 @@ static int unfilter_pixels_simd(int type, uint8_t *row, const uint8_t *above, si
     return 1;
 }
 #else
-static int unfilter_pixels_simd(int type, uint8_t *row, const uint8_t *above, size_t length, size_t bpp) {
-    (void)type, (void)row, (void)above, (void)length, (void)bpp;
-    return 0;
+/// Four bytewise sums mod 256 in one word (no carry crosses a byte).
+static inline uint32_t add_bytes(uint32_t a, uint32_t b) {
+    return ((a & 0x7F7F7F7Fu) + (b & 0x7F7F7F7Fu)) ^ ((a ^ b) & 0x80808080u);
+}
+
+/// Whether the row was unfiltered a pixel at a time: without SSE2, the Sub filter of 3- and 4-byte pixels with
+/// the running pixel in one word. The last pixel of a 3-byte row runs byte by byte, so no word reaches past the row.
+static int unfilter_by_pixels(int type, uint8_t *row, const uint8_t *above, size_t length, size_t bpp) {
+    if (type != 1 || (bpp != 3 && bpp != 4) || length < 4) return 0;
+    const uint32_t mask = bpp == 4 ? 0xFFFFFFFFu : 0x00FFFFFFu;
+    uint32_t left;
+    memcpy(&left, row, 4);
+    left &= mask;
+    size_t i = bpp;
+    for (; i + 4 <= length; i += bpp) {
+        uint32_t current;
+        memcpy(&current, row + i, 4);
+        left = add_bytes(current & mask, left) & mask;
+        memcpy(row + i, &left, bpp);
+    }
+    unfilter_bytes(1, row, above, i, length, bpp);
+    return 1;
 }
 #endif
 
 void png_unfilter_row(uint8_t *filtered_row, const uint8_t *restrict above, size_t length, size_t bpp) {
     uint8_t *restrict row = filtered_row + 1;
-    if (unfilter_pixels_simd(filtered_row[0], row, above, length, bpp)) return;
-    switch (filtered_row[0]) {
-    case 1:
-        if ((bpp == 3 || bpp == 4) && length >= 4) {
-            unfilter_sub_words(row, length, bpp);
-            break;
-        }
-        for (size_t i = bpp; i < length; i++) row[i] = (uint8_t)(row[i] + row[i - bpp]);
-        break;
-    case 2:
-        for (size_t i = 0; i < length; i++) row[i] = (uint8_t)(row[i] + above[i]);
-        break;
-    case 3:
-        for (size_t i = 0; i < bpp; i++) row[i] = (uint8_t)(row[i] + (above[i] >> 1));
-        for (size_t i = bpp; i < length; i++) row[i] = (uint8_t)(row[i] + ((row[i - bpp] + above[i]) >> 1));
-        break;
-    case 4:
-        for (size_t i = 0; i < bpp; i++) row[i] = (uint8_t)(row[i] + above[i]);
-        for (size_t i = bpp; i < length; i++) row[i] = (uint8_t)(row[i] + paeth(row[i - bpp], above[i], above[i - bpp]));
-        break;
-    default:
-        break;
+    const int type = filtered_row[0];
+    if (unfilter_by_pixels(type, row, above, length, bpp)) return;
+    // One loop per type, so each inlines its own prediction (and Up vectorises).
+    switch (type) {
+    case 1: unfilter_bytes(1, row, above, 0, length, bpp); break;
+    case 2: unfilter_bytes(2, row, above, 0, length, bpp); break;
+    case 3: unfilter_bytes(3, row, above, 0, length, bpp); break;
+    case 4: unfilter_bytes(4, row, above, 0, length, bpp); break;
+    default: break;
     }
 }
