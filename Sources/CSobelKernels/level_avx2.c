@@ -8,7 +8,7 @@
 #pragma clang attribute push(__attribute__((target("avx2,fma,bmi2"))), apply_to = function)
 #define CSOBEL_VECTOR_BYTES 32
 #define CSOBEL_REGISTER __m256i
-#define CSOBEL_MADD _mm256_madd_epi16
+#define CSOBEL_INTRINSIC(name) _mm256_##name
 #define CSOBEL_GRAY_RGB csobel_gray_rgb_avx2
 #define CSOBEL_TABLE csobel_kernels_avx2
 #include "kernels_body.h"

@@ -7,7 +7,7 @@
 
 #define CSOBEL_VECTOR_BYTES 16
 #define CSOBEL_REGISTER __m128i
-#define CSOBEL_MADD _mm_madd_epi16
+#define CSOBEL_INTRINSIC(name) _mm_##name
 #define CSOBEL_TABLE csobel_kernels_baseline
 #include "kernels_body.h"
 #endif
