@@ -27,6 +27,17 @@ import Testing
         #expect(throws: ImageError.self) { try image.view(Rect(x: 0, y: 0, width: 0, height: 1)) }
     }
 
+    @Test func largePlanesStartOnAHugePageBoundary() throws {
+        func address(_ image: Image) -> UInt { image.withUnsafeRows { base, _ in UInt(bitPattern: base) } }
+        // 4 MiB and more: aligned to 2 MiB, so transparent huge pages can back every row.
+        for (width, height) in [(2048, 2048), (4096, 4096), (3001, 2000)] {
+            #expect(address(try Image(width: width, height: height, format: .gray8)) % (2 << 20) == 0, "\(width)x\(height)")
+        }
+        #expect(address(try Image(width: 1920, height: 1080, format: .rgb8)) % (2 << 20) == 0)
+        // Smaller planes keep cache-line alignment only.
+        #expect(address(try Image(width: 33, height: 7, format: .gray8)) % 64 == 0)
+    }
+
     @Test func stridedInputIsCopiedRowByRow() throws {
         let image = try Image(width: 2, height: 2, rowStride: 3, pixels: [1, 2, 99, 3, 4] as [UInt8])
         #expect(image.pixels == [1, 2, 3, 4])

@@ -91,29 +91,28 @@ struct BenchTimer {
     }
 }
 
-/// A memcpy of a plane's bytes into a second buffer, split across threads: the speed floor.
+/// A memcpy of a plane's bytes into a second plane of the same size (so allocated the same way, with the same
+/// pages), split across threads: the speed floor.
 enum ParallelCopy {
-    nonisolated(unsafe) private static var buffer: UnsafeMutableRawPointer?
-    nonisolated(unsafe) private static var capacity = 0
+    nonisolated(unsafe) private static var destination: Image?
 
     static func copy(_ image: Image, threads: Int) {
-        let bytes = image.height * image.rowStride
-        if capacity < bytes {
-            buffer?.deallocate()
-            buffer = .allocate(byteCount: bytes, alignment: 64)
-            memset(buffer!, 0, bytes)
-            capacity = bytes
+        if destination?.width != image.width || destination?.height != image.height {
+            destination = try! Image(width: image.width, height: image.height, format: .gray8)
         }
-        let destination = UInt(bitPattern: buffer!)
-        image.withUnsafeRows { source, _ in
-            let source = UInt(bitPattern: source)
-            let parts = max(1, threads)
-            let chunk = (bytes + parts - 1) / parts
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = part * chunk
-                let end = min(bytes, start + chunk)
-                if end > start {
-                    memcpy(UnsafeMutableRawPointer(bitPattern: destination)! + start, UnsafeRawPointer(bitPattern: source)! + start, end - start)
+        image.withUnsafeRows { source, sourceStride in
+            destination!.withUnsafeMutableRows { target, targetStride in
+                precondition(sourceStride == targetStride, "planes of one size share a row stride")
+                let bytes = image.height * sourceStride
+                let (source, target) = (UInt(bitPattern: source), UInt(bitPattern: target))
+                let parts = max(1, threads)
+                let chunk = (bytes + parts - 1) / parts
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let start = part * chunk
+                    let end = min(bytes, start + chunk)
+                    if end > start {
+                        memcpy(UnsafeMutableRawPointer(bitPattern: target)! + start, UnsafeRawPointer(bitPattern: source)! + start, end - start)
+                    }
                 }
             }
         }
