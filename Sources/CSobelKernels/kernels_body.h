@@ -324,6 +324,17 @@ static void extremes(const uint8_t *restrict in, ptrdiff_t count, uint8_t *low, 
     }
 }
 
+static void count_values(const uint8_t *restrict in, ptrdiff_t count, uint32_t *restrict tables) {
+    ptrdiff_t x = 0;
+    for (; x + 4 <= count; x += 4) {
+        tables[in[x]]++;
+        tables[256 + in[x + 1]]++;
+        tables[512 + in[x + 2]]++;
+        tables[768 + in[x + 3]]++;
+    }
+    for (; x < count; x++) tables[in[x]]++;
+}
+
 static void lookup_scalar(const uint8_t *restrict table, const uint8_t *in, uint8_t *out, ptrdiff_t count) {
     ptrdiff_t x = 0;
     for (; x + 4 <= count; x += 4) {
@@ -351,6 +362,7 @@ const csobel_kernels CSOBEL_TABLE = {
     .blur_row = blur_row,
     .threshold = threshold,
     .extremes = extremes,
+    .count_values = count_values,
     .lookup = CSOBEL_LOOKUP,
 };
 

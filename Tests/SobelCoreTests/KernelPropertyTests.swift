@@ -9,6 +9,7 @@ import Testing
     static let allSteps: [PipelineOperation] =
         [.gray, .blur(.three), .blur(.five), .threshold(0), .threshold(77), .threshold(255)]
         + DerivativeKernel.allCases.flatMap { kernel in Magnitude.allCases.map { PipelineOperation.gradient(kernel, $0) } }
+        + GlobalOperation.allCases.map { PipelineOperation.global($0) }  // their counting and tables are row loops too
 
     /// Widths 1–70 cover rows shorter than every vector block and the blocks' edges; each input is a view
     /// into a wider image, so its rows have an odd stride.

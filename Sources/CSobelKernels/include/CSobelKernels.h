@@ -46,6 +46,9 @@ typedef struct {
     void (*threshold)(const uint8_t *in, uint8_t level, uint8_t *out, ptrdiff_t count);
     /// Lowers `*low` and raises `*high` to the smallest and largest of `count` values.
     void (*extremes)(const uint8_t *in, ptrdiff_t count, uint8_t *low, uint8_t *high);
+    /// Adds one to `tables[256 * (x % 4) + in[x]]` for x < `count`: a histogram in four interleaved tables, so runs
+    /// of equal values do not wait on one counter.
+    void (*count_values)(const uint8_t *in, ptrdiff_t count, uint32_t *tables);
     /// `out[x] = table[in[x]]` for a 256-entry table; `in` and `out` may be the same row.
     void (*lookup)(const uint8_t *table, const uint8_t *in, uint8_t *out, ptrdiff_t count);
 } csobel_kernels;

@@ -62,6 +62,9 @@ struct RowKernels: @unchecked Sendable {
     var extremes: (@convention(c) (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt8>?) -> Void)? {
         table?.pointee.extremes
     }
+    var countValues: (@convention(c) (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt32>?) -> Void)? {
+        table?.pointee.count_values
+    }
     var lookup: (@convention(c) (UnsafePointer<UInt8>?, UnsafePointer<UInt8>?, UnsafeMutablePointer<UInt8>?, Int) -> Void)? {
         table?.pointee.lookup
     }

@@ -36,7 +36,10 @@ public struct Histogram: Hashable, Sendable {
         precondition(image.channels == 1, "a histogram counts gray pixels")
         self.init()
         image.withUnsafeRows { base, stride in
-            add(SourceRegion(origin: base, rowStride: stride, channels: 1, rect: Rect(x: 0, y: 0, width: image.width, height: image.height)))
+            add(
+                SourceRegion(origin: base, rowStride: stride, channels: 1, rect: Rect(x: 0, y: 0, width: image.width, height: image.height)),
+                kernels: .active
+            )
         }
     }
 
@@ -48,29 +51,40 @@ public struct Histogram: Hashable, Sendable {
 
     /// Counts the pixels of `region`, four interleaved tables at a time so that runs of equal values
     /// do not wait on one counter.
-    mutating func add(_ region: SourceRegion) {
+    /// - Parameter kernels: The row loop that counts (the CPU level's, or the Swift loop).
+    mutating func add(_ region: SourceRegion, kernels: RowKernels) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 4 * 256) { tables in
             tables.initialize(repeating: 0)
             let table = tables.baseAddress!
             for y in region.rect.y..<region.rect.maxY {
                 let row = region.row(y)
                 let width = region.rect.width
-                var x = 0
-                while x + 4 <= width {
-                    table[Int(row[x])] &+= 1
-                    table[256 + Int(row[x + 1])] &+= 1
-                    table[512 + Int(row[x + 2])] &+= 1
-                    table[768 + Int(row[x + 3])] &+= 1
-                    x += 4
-                }
-                while x < width {
-                    table[Int(row[x])] &+= 1
-                    x += 1
+                if let countValues = kernels.countValues {
+                    countValues(row, width, table)
+                } else {
+                    Self.countValues(row, width, table)
                 }
                 // A table entry holds at most 2^32 - 1: flush before a tall region could overflow it.
                 if (y - region.rect.y) % 4096 == 4095 { flush(table) }
             }
             flush(table)
+        }
+    }
+
+    /// Adds one to `tables[256 * (x % 4) + row[x]]` for each x below `width`: the Swift loop behind the C kernels'
+    /// `count_values`.
+    private static func countValues(_ row: UnsafePointer<UInt8>, _ width: Int, _ table: UnsafeMutablePointer<UInt32>) {
+        var x = 0
+        while x + 4 <= width {
+            table[Int(row[x])] &+= 1
+            table[256 + Int(row[x + 1])] &+= 1
+            table[512 + Int(row[x + 2])] &+= 1
+            table[768 + Int(row[x + 3])] &+= 1
+            x += 4
+        }
+        while x < width {
+            table[Int(row[x])] &+= 1
+            x += 1
         }
     }
 

@@ -29,7 +29,7 @@ extension PipelineStage {
                     if extremesOnly {
                         histogram = Histogram.extremes(of: region.asSource, kernels: kernels)
                     } else {
-                        histogram.add(region.asSource)
+                        histogram.add(region.asSource, kernels: kernels)
                     }
                     histograms.withLock { $0[tile.index] = histogram }
                 }
