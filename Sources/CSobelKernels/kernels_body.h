@@ -1,8 +1,8 @@
 // The kernels of one level. Each level's .c file includes this once, with CSOBEL_VECTOR_BYTES (pixels per
 // vector block), CSOBEL_REGISTER (the level's vector register), CSOBEL_INTRINSIC(name) (the level's intrinsic
 // of that name: `_mm512_##name`, …) and CSOBEL_TABLE defined, inside a `#pragma clang attribute` that sets the
-// level's target, so the same source compiles to SSE2, AVX2 or AVX-512 code. Every result is exact: integer arithmetic, and for
-// l2 a correctly rounded Float32 square root, as in SobelCore's ScalarReference.
+// level's target, so the same source compiles to SSE2, AVX2 or AVX-512 code. Every result is exact: integer
+// arithmetic, and for l2 a correctly rounded Float32 square root, as in SobelCore's ScalarReference.
 
 #define W CSOBEL_VECTOR_BYTES
 
@@ -65,10 +65,10 @@ static inline int16_t classic_1(int16_t gx, int16_t gy) {
     return (int16_t)((sum + ((sum >> 1) & 1)) >> 1);
 }
 
-/// `rint(sqrt(gx² + gy²))` in Float32, one level register at a time: gx and gy interleave into 32-bit lanes of (gx, gy) pairs, one multiply-add of 16-bit
-/// pairs (`pmaddwd`) squares and sums each pair exactly, the square root is rounded to the nearest integer, ties
-/// to even (`cvtps2dq` in the default rounding mode), and a pack undoes the interleaving (both work within 128-bit
-/// lanes). (Even and odd pixels in separate vectors ran at 0.93-0.95x this speed, sign-extending to 32 bits and
+/// `rint(sqrt(gx² + gy²))` in Float32, one level register at a time: gx and gy interleave into 32-bit lanes of
+/// (gx, gy) pairs, one multiply-add of 16-bit pairs (`pmaddwd`) squares and sums each pair exactly, the square root
+/// is rounded to the nearest integer, ties to even (`cvtps2dq` in the default rounding mode), and a pack undoes the
+/// interleaving (both work within 128-bit lanes). (Even and odd pixels in separate vectors ran at 0.93-0.95x this speed, sign-extending to 32 bits and
 /// multiplying there at 0.8x that, and a reciprocal-square-root estimate at about half: docs/performance.md.)
 static inline CSOBEL_REGISTER rounded_roots_of_pairs(CSOBEL_REGISTER pairs) {
     return CSOBEL_INTRINSIC(cvtps_epi32)(CSOBEL_INTRINSIC(sqrt_ps)(CSOBEL_INTRINSIC(cvtepi32_ps)(CSOBEL_INTRINSIC(madd_epi16)(pairs, pairs))));
