@@ -15,9 +15,11 @@ enum {
 };
 
 /// Magnitudes of `count` pixels of a 3×3 Sobel or Scharr; `above[-1]`…`above[count]` (and the same of
-/// `center` and `below`) are readable.
+/// `center` and `below`) are readable. `upcoming`, unless NULL, is a row that a later call will read: its first
+/// `count` bytes are prefetched while this row runs (for images larger than the caches, where the hardware
+/// prefetcher alone leaves the loop waiting on memory).
 typedef void (*csobel_magnitude_row)(const uint8_t *above, const uint8_t *center, const uint8_t *below,
-                                     uint8_t *out, ptrdiff_t count);
+                                     uint8_t *out, ptrdiff_t count, const uint8_t *upcoming);
 /// gx and gy of `count` pixels, with the same reach as `csobel_magnitude_row`.
 typedef void (*csobel_derivatives_row)(const uint8_t *above, const uint8_t *center, const uint8_t *below,
                                        int16_t *gx, int16_t *gy, ptrdiff_t count);
