@@ -28,6 +28,10 @@ enum ScharrStencil: DerivativeStencil {
 enum GradientKernel {
     /// Writes the magnitude of every pixel of `output`, reading `source`, which must cover
     /// `output.rect` grown by 1 and clipped to the image.
+    /// - Parameters:
+    ///   - streaming: Whether to write `output` with non-temporal stores (a final image larger than the caches).
+    ///   - prefetching: Whether `source` is larger than the caches, so that its rows are fetched ahead (an image
+    ///     read from memory, not a tile's scratch plane).
     static func magnitude(
         _ kernel: DerivativeKernel,
         _ magnitude: Magnitude,
@@ -35,11 +39,11 @@ enum GradientKernel {
         output: DestinationRegion,
         edges: ImageEdges,
         kernels: RowKernels,
-        streaming: Bool = false
+        streaming: Bool = false,
+        prefetching: Bool = false
     ) {
         let row = kernels.magnitude(kernel, magnitude, streaming: streaming)
-        // An output too large for the caches comes from an input too large for them: its rows are fetched ahead.
-        let rowsAhead = streaming ? prefetchedRowsAhead : nil
+        let rowsAhead = prefetching ? prefetchedRowsAhead : nil
         switch (kernel, magnitude) {
         case (.sobel, .l1): run(SobelStencil.self, L1Kernel.self, source, output, edges, row, rowsAhead)
         case (.sobel, .l2): run(SobelStencil.self, L2Kernel.self, source, output, edges, row, rowsAhead)
@@ -52,7 +56,7 @@ enum GradientKernel {
 
     /// How far below the newest row a dispatched row loop prefetches: at 8192² on one thread, 1, 2, 4 and 8 rows
     /// ahead took l1 from 5,583 to 6,276, 6,411, 6,759 and 6,770 MP/s (docs/performance.md).
-    static let prefetchedRowsAhead = 8
+    private static let prefetchedRowsAhead = 8
 
     /// - Parameters:
     ///   - dispatched: The CPU level's row loop for the interior, or `nil` for the Swift loop.

@@ -10,7 +10,8 @@ extension Pipeline {
     /// clipped to the image. Intermediate planes cover only what later steps still read.
     /// - Parameters:
     ///   - kernels: The row loops to run: the algorithm is the same, only its schedule on the CPU differs.
-    ///   - streamsOutput: Whether the last step writes `output` with non-temporal stores (a large final image).
+    ///   - streamsOutput: Whether the last step writes `output` with non-temporal stores and the first prefetches the
+    ///     image's rows (a large image).
     func render(source: SourceRegion, output: DestinationRegion, edges: ImageEdges, kernels: RowKernels, streamsOutput: Bool = false) {
         let steps = steps(forChannels: source.channels)
         guard !steps.isEmpty else { return CopyKernel.copy(source: source, output: output) }
@@ -34,7 +35,9 @@ extension Pipeline {
                         output: destination,
                         edges: edges,
                         kernels: kernels,
-                        streaming: isLast && streamsOutput
+                        streaming: isLast && streamsOutput,
+                        // The first step reads the image itself: as large as the output, so too large for the caches.
+                        prefetching: index == 0 && streamsOutput
                     )
                 case .threshold(let level): ThresholdKernel.apply(level: level, source: current, output: destination, kernels: kernels)
                 case .global: preconditionFailure("global steps run between stages (PipelineStage), never inside a tile")
